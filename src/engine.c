@@ -1,0 +1,133 @@
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t engine_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct engine *engine_new(const struct engine_config *cfg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	struct timespec rt;
+
+	if (!e)
+		return NULL;
+	pthread_mutex_init(&e->lock, NULL);
+	e->tl = timeline_new(cfg->window_s);
+	e->log = eventlog_new(cfg->eventlog_cap);
+	e->pt = proctree_new(cfg->proc_cap, cfg->keep_exited_ns);
+	if (!e->tl || !e->log || !e->pt) {
+		engine_free(e);
+		return NULL;
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	e->origin_ns = engine_now_ns();
+	e->origin_wall = (double)rt.tv_sec + rt.tv_nsec / 1e9;
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	timeline_free(e->tl);
+	eventlog_free(e->log);
+	proctree_free(e->pt);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}
+
+int engine_add_tap(struct engine *e, struct engine_tap tap)
+{
+	if (e->ntaps >= ENGINE_MAX_TAPS)
+		return -1;
+	e->taps[e->ntaps++] = tap;
+	return 0;
+}
+
+double engine_ts(const struct engine *e, uint64_t mono_ns)
+{
+	return ((double)mono_ns - (double)e->origin_ns) / 1e9;
+}
+
+int64_t engine_sec(const struct engine *e, uint64_t mono_ns)
+{
+	return mono_ns > e->origin_ns ? (int64_t)((mono_ns - e->origin_ns) / 1000000000ull) : 0;
+}
+
+static void account_proc(struct engine *e, const struct pl_event *ev)
+{
+	struct proc_node *n;
+
+	switch (ev->type) {
+	case PL_EV_FORK:
+		proctree_on_fork(e->pt, ev->pid, ev->u.fork.child_pid, ev->u.fork.child_start_ns,
+				 ev->comm);
+		return;
+	case PL_EV_EXEC:
+		proctree_on_exec(e->pt, ev->pid, ev->u.exec.start_ns, ev->u.exec.ppid, ev->comm,
+				 ev->u.exec.args);
+		return;
+	case PL_EV_EXIT:
+		proctree_on_exit(e->pt, ev->pid, ev->u.exit.start_ns, ev->u.exit.ppid,
+				 ev->u.exit.status, ev->ts_ns, ev->u.exit.lifetime_ns);
+		return;
+	}
+	n = proctree_get(e->pt, ev->pid, ev->comm);
+	if (!n)
+		return;
+	if (ev->type == PL_EV_BLOCK) {
+		n->st.block_count++;
+		n->st.block_ns += ev->u.blk.lat_ns;
+		n->st.block_bytes += ev->u.blk.bytes;
+	} else if (ev->type == PL_EV_SAMPLE) {
+		n->st.samples++;
+	} else {
+		n->st.slow_count[ev->kind]++;
+		n->st.slow_ns[ev->kind] += ev->u.io.lat_ns;
+	}
+}
+
+static void account_totals(struct engine_totals *t, const struct pl_event *ev)
+{
+	unsigned kind = ev->kind < PL_KIND_MAX ? ev->kind : PL_KIND_OTHER;
+
+	t->count[ev->type][kind]++;
+	switch (ev->type) {
+	case PL_EV_READ: case PL_EV_WRITE: case PL_EV_SYNC:
+		hist_add(&t->lat[ev->type], ev->u.io.lat_ns);
+		break;
+	case PL_EV_BLOCK:
+		hist_add(&t->lat[PL_EV_BLOCK], ev->u.blk.lat_ns);
+		t->block_bytes += ev->u.blk.bytes;
+		t->block_kthread += !!(ev->u.blk.flags & PL_BLF_KTHREAD);
+		t->block_other_issuer += !!(ev->u.blk.flags & PL_BLF_OTHER_ISSUER);
+		break;
+	}
+}
+
+void engine_ingest(struct engine *e, const struct pl_event *ev)
+{
+	if (ev->type == 0 || ev->type >= PL_EV_TYPE_MAX)
+		return;
+	e->events++;
+	account_totals(&e->tot, ev);
+	timeline_add(e->tl, engine_sec(e, ev->ts_ns), ev);
+	account_proc(e, ev);
+	if (ev->type != PL_EV_SAMPLE)
+		eventlog_push(e->log, ev);
+	for (int i = 0; i < e->ntaps; i++)
+		e->taps[i].fn(e->taps[i].ctx, ev);
+}
+
+void engine_on_event(void *ctx, const struct pl_event *ev)
+{
+	engine_ingest(ctx, ev);
+}

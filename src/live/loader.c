@@ -1,0 +1,198 @@
+#include "loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "skel.h"
+#include "preflight.h"
+
+static int verbose_level;
+static char last_libbpf_msg[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (verbose_level > 1 || (verbose_level && level != LIBBPF_DEBUG))
+		return vfprintf(stderr, fmt, ap);
+	/* Keep the last warning: it becomes the "why" of a one-line error. */
+	if (level == LIBBPF_WARN) {
+		vsnprintf(last_libbpf_msg, sizeof(last_libbpf_msg), fmt, ap);
+		last_libbpf_msg[strcspn(last_libbpf_msg, "\n")] = '\0';
+	}
+	return 0;
+}
+
+void loader_set_verbose(int verbose)
+{
+	verbose_level = verbose;
+	libbpf_set_print(libbpf_print);
+}
+
+/* Enable a group of programs by section prefix, disable the rest of it. */
+static void set_autoload_prefix(struct bpf_object *obj, const char *prefix, bool on)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		if (!strncmp(bpf_program__section_name(p), prefix, strlen(prefix)))
+			bpf_program__set_autoload(p, on);
+}
+
+static void set_config(struct perflens_bpf *skel, const struct pl_options *o, bool gd)
+{
+	struct pl_config *c = (struct pl_config *)&skel->rodata->cfg;
+
+	c->threshold_ns = o->threshold_ns;
+	c->block_threshold_ns = o->block_threshold_ns;
+	c->self_tgid = o->trace_self ? (uint32_t)-1 : (uint32_t)getpid();
+	c->kinds_mask = o->kinds_mask;
+	c->filter_pids = o->npids > 0;
+	c->follow_children = o->follow_children;
+	c->filter_comm = o->comm[0] != '\0';
+	memcpy(c->comm_filter, o->comm, sizeof(c->comm_filter));
+	c->has_group_dead = gd;
+	c->stack_depth = o->stack_depth;
+	c->block_stacks = o->block_stacks;
+}
+
+static int pick_block_hook(struct pl_loader *l, const struct pl_options *o)
+{
+	bool have_start = preflight_tp_btf_args("block_io_start") >= 0;
+	bool use_start = o->block_attach == PL_ATTACH_RAW ||
+			 (o->block_attach == PL_ATTACH_AUTO && have_start);
+
+	if (use_start && !have_start)
+		return -ENOENT;
+	bpf_program__set_autoload(l->skel->progs.pl_block_io_start, use_start);
+	bpf_program__set_autoload(l->skel->progs.pl_block_rq_insert, !use_start);
+	l->paths.block = use_start ? "tp_btf/block_io_start" : "tp_btf/block_rq_insert";
+	if (!use_start && o->block_attach == PL_ATTACH_AUTO)
+		snprintf(l->fallback_note, sizeof(l->fallback_note),
+			 "block_io_start missing (kernel < 6.5): submitter taken at block_rq_insert");
+	return 0;
+}
+
+/* One attempt: open, set knobs, choose programs, load, fill the pid filter, attach. */
+static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_syscalls,
+		    char *err, size_t errsz)
+{
+	int gd_args = preflight_tp_btf_args("sched_process_exit");
+	bool gd = gd_args >= 2;
+	int e;
+
+	l->skel = perflens_bpf__open();
+	if (!l->skel) {
+		snprintf(err, errsz, "cannot open the BPF object: %s", strerror(errno));
+		return -errno;
+	}
+	set_config(l->skel, o, gd);
+	bpf_map__set_max_entries(l->skel->maps.rb, (uint32_t)o->ring_bytes);
+	set_autoload_prefix(l->skel->obj, "tracepoint/syscalls/", !raw_syscalls);
+	bpf_program__set_autoload(l->skel->progs.pl_raw_sys_enter, raw_syscalls);
+	bpf_program__set_autoload(l->skel->progs.pl_raw_sys_exit, raw_syscalls);
+	bpf_program__set_autoload(l->skel->progs.pl_proc_exit_gd, gd);
+	bpf_program__set_autoload(l->skel->progs.pl_proc_exit_live, !gd);
+	l->paths.syscalls = raw_syscalls ? "tp_btf/sys_enter+sys_exit"
+					 : "tracepoint/syscalls/sys_{enter,exit}_*";
+	l->paths.exit = gd ? "group_dead" : "signal_live";
+	l->paths.proc = "tp_btf/sched_process_{fork,exec,exit}";
+	l->paths.offcpu = o->stack_depth ? "tp_btf/sched_switch" : "off";
+	l->paths.pmu = "none";
+	if (!o->stack_depth)
+		bpf_program__set_autoload(l->skel->progs.pl_sched_switch, false);
+	e = pick_block_hook(l, o);
+	if (e) {
+		snprintf(err, errsz, "--block-attach start: tp_btf/block_io_start is not in this "
+			 "kernel (needs >= 6.5); use --block-attach insert");
+		return e;
+	}
+	last_libbpf_msg[0] = '\0';
+	e = perflens_bpf__load(l->skel);
+	if (e) {
+		snprintf(err, errsz, "loading the BPF programs failed (%s)%s%s", strerror(-e),
+			 last_libbpf_msg[0] ? ": " : "", last_libbpf_msg);
+		return e;
+	}
+	for (int i = 0; i < o->npids; i++) {
+		uint8_t one = 1;
+
+		bpf_map__update_elem(l->skel->maps.pid_filter, &o->pids[i], sizeof(o->pids[i]), &one,
+				     sizeof(one), BPF_ANY);
+	}
+	e = perflens_bpf__attach(l->skel);
+	if (e) {
+		snprintf(err, errsz, "attaching the BPF programs failed (%s)%s%s", strerror(-e),
+			 last_libbpf_msg[0] ? ": " : "", last_libbpf_msg);
+		return e;
+	}
+	return 0;
+}
+
+int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size_t errsz)
+{
+	bool raw = o->syscall_attach != PL_ATTACH_CLASSIC;
+	int e;
+
+	memset(l, 0, sizeof(*l));
+	e = preflight_privileges(err, errsz);
+	if (!e)
+		e = preflight_btf(err, errsz);
+	if (e)
+		return e;
+	if (!raw && (e = preflight_tracefs(err, errsz)))
+		return e;
+	e = try_load(l, o, raw, err, errsz);
+	if (e && raw && o->syscall_attach == PL_ATTACH_AUTO) {
+		/* tp_btf refused: fall back to the classic per-syscall tracepoints. */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		perflens_bpf__destroy(l->skel);
+		l->skel = NULL;
+		e = preflight_tracefs(err, errsz);
+		if (!e)
+			e = try_load(l, o, false, err, errsz);
+		if (!e)
+			snprintf(l->fallback_note, sizeof(l->fallback_note),
+				 "tp_btf/sys_enter refused (%.180s): using classic syscall tracepoints", why);
+	}
+	l->paths.fallbacks = l->fallback_note;
+	if (e) {
+		perflens_bpf__destroy(l->skel);
+		l->skel = NULL;
+	}
+	return e;
+}
+
+void loader_close(struct pl_loader *l)
+{
+	perflens_bpf__destroy(l->skel);
+	l->skel = NULL;
+}
+
+int loader_read_stats(const struct pl_loader *l, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+
+	memset(out, 0, sizeof(uint64_t) * PL_STAT_MAX);
+	if (ncpu <= 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < PL_STAT_MAX; k++) {
+		if (bpf_map__lookup_elem(l->skel->maps.stats, &k, sizeof(k), vals,
+					 sizeof(uint64_t) * ncpu, 0))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}

@@ -1,0 +1,260 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "util/duration.h"
+
+enum {
+	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
+	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP,
+};
+
+static const struct option long_opts[] = {
+	{ "threshold", required_argument, NULL, 't' },
+	{ "block-threshold", required_argument, NULL, OPT_BLOCK_THRESHOLD },
+	{ "kinds", required_argument, NULL, OPT_KINDS },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "follow-children", no_argument, NULL, OPT_FOLLOW },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-scrub", no_argument, NULL, OPT_NO_SCRUB },
+	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "block-attach", required_argument, NULL, OPT_BLOCK_ATTACH },
+	{ "ring-size", required_argument, NULL, OPT_RING },
+	{ "stack-depth", required_argument, NULL, OPT_STACK_DEPTH },
+	{ "block-stacks", no_argument, NULL, OPT_BLOCK_STACKS },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ 0 },
+};
+
+static const char usage[] =
+	"Usage: perflens [OPTIONS]\n"
+	"Live Linux performance monitor: slow reads, writes, syncs and block I/O,\n"
+	"with who, on which file or device, and where they waited; fork/exec/exit.\n"
+	"\n"
+	"  -t, --threshold DUR        slow I/O syscall threshold (default 5ms; 200us, 5ms, 1s)\n"
+	"      --block-threshold DUR  block request threshold (default: the -t value)\n"
+	"      --kinds LIST           only these kinds: file,blockdev,pipe,socket,tty,other\n"
+	"  -p, --pid PID[,PID...]     only these processes\n"
+	"      --follow-children      with -p, include their children as they are born\n"
+	"  -c, --comm NAME            only processes with this comm\n"
+	"  -d, --duration SECS        stop after this long\n"
+	"      --json                 headless: one JSON object per line on stdout\n"
+	"      --output none          with --json: count events but print only ready/summary\n"
+	"      --no-scrub             do not hide secrets in command lines and paths\n"
+	"      --trace-self           trace perflens itself too (debugging)\n"
+	"      --attach auto|raw|classic        syscall attach path (default auto)\n"
+	"      --block-attach auto|start|insert block submitter hook (default auto)\n"
+	"      --ring-size SIZE       BPF ring buffer size (default 16M, power of two)\n"
+	"      --stack-depth N        user/kernel frames captured, 0..32 (default 32)\n"
+	"      --block-stacks         capture submitter stacks for block requests\n"
+	"      --window SECS          timeline window kept in memory (default 300)\n"
+	"      --top N                processes listed in the summary (default 10)\n"
+	"  -v, --verbose              say which attach paths are active; libbpf messages\n"
+	"  -h, --help                 this help\n"
+	"      --version              print the version\n"
+	"\nExit status: 0 ok, 1 runtime error, 2 bad usage.  See perflens(8).\n";
+
+void options_defaults(struct pl_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold_ns = 5000000;
+	o->block_threshold_ns = UINT64_MAX; /* "same as -t" until set */
+	o->kinds_mask = PL_KINDS_ALL;
+	o->scrub = true;
+	o->ring_bytes = 16u << 20;
+	o->stack_depth = 32;
+	o->window_s = 300;
+	o->eventlog_cap = 50000;
+	o->queue_cap = 65536;
+	o->top_n = 10;
+}
+
+static int bad(const char *opt, const char *val, const char *accepts)
+{
+	fprintf(stderr, "perflens: invalid %s '%s': expected %s\n", opt, val, accepts);
+	return 2;
+}
+
+static int parse_kinds(struct pl_options *o, const char *arg)
+{
+	char buf[128], *save = NULL, *tok;
+	uint32_t mask = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int k = pl_kind_from_name(tok);
+
+		if (k < 0)
+			return -EINVAL;
+		mask |= 1u << k;
+	}
+	if (!mask)
+		return -EINVAL;
+	o->kinds_mask = mask;
+	return 0;
+}
+
+static int parse_pids(struct pl_options *o, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		char *end;
+		long v;
+
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || v <= 0 || v > INT_MAX || o->npids >= PL_MAX_PIDS)
+			return -EINVAL;
+		o->pids[o->npids++] = (uint32_t)v;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -EINVAL;
+		p = end;
+	}
+	return o->npids ? 0 : -EINVAL;
+}
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < (long)lo || v > (long)hi)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_attach(const char *s, const char *a, const char *b, enum pl_attach_pref *out)
+{
+	if (!strcmp(s, "auto"))
+		*out = PL_ATTACH_AUTO;
+	else if (!strcmp(s, a))
+		*out = PL_ATTACH_RAW;
+	else if (!strcmp(s, b))
+		*out = PL_ATTACH_CLASSIC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_one(struct pl_options *o, int c, const char *arg)
+{
+	uint64_t sz;
+
+	switch (c) {
+	case 't':
+		return duration_parse_ns(arg, &o->threshold_ns) ? bad("--threshold", arg, "a duration such as 200us, 5ms or 1s") : 0;
+	case OPT_BLOCK_THRESHOLD:
+		return duration_parse_ns(arg, &o->block_threshold_ns) ? bad("--block-threshold", arg, "a duration such as 0, 200us, 5ms or 1s") : 0;
+	case OPT_KINDS:
+		return parse_kinds(o, arg) ? bad("--kinds", arg, "a comma list of file,blockdev,pipe,socket,tty,other") : 0;
+	case 'p':
+		return parse_pids(o, arg) ? bad("--pid", arg, "positive process ids separated by commas (at most 64)") : 0;
+	case OPT_FOLLOW: o->follow_children = true; return 0;
+	case 'c':
+		if (!*arg || strlen(arg) > 15)
+			return bad("--comm", arg, "a process name of 1 to 15 bytes");
+		strcpy(o->comm, arg);
+		return 0;
+	case 'd':
+		return seconds_parse(arg, &o->duration_s) ? bad("--duration", arg, "a positive number of seconds") : 0;
+	case OPT_JSON: o->json = true; return 0;
+	case OPT_NO_SCRUB: o->scrub = false; return 0;
+	case OPT_TRACE_SELF: o->trace_self = true; return 0;
+	case 'v': o->verbose++; return 0;
+	case OPT_ATTACH:
+		return parse_attach(arg, "raw", "classic", &o->syscall_attach) ? bad("--attach", arg, "auto, raw or classic") : 0;
+	case OPT_BLOCK_ATTACH:
+		return parse_attach(arg, "start", "insert", &o->block_attach) ? bad("--block-attach", arg, "auto, start or insert") : 0;
+	case OPT_RING:
+		if (size_parse_bytes(arg, &sz) || sz < 65536 || sz > (1ull << 30) || (sz & (sz - 1)))
+			return bad("--ring-size", arg, "a power of two from 64K to 1G");
+		o->ring_bytes = sz;
+		return 0;
+	case OPT_STACK_DEPTH:
+		return parse_uint(arg, 0, PL_MAX_STACK, &o->stack_depth) ? bad("--stack-depth", arg, "a number from 0 to 32") : 0;
+	case OPT_BLOCK_STACKS: o->block_stacks = true; return 0;
+	case OPT_WINDOW:
+		return parse_uint(arg, 10, 86400, &o->window_s) ? bad("--window", arg, "seconds from 10 to 86400") : 0;
+	case OPT_OUTPUT:
+		if (strcmp(arg, "none") && strcmp(arg, "json"))
+			return bad("--output", arg, "none or json");
+		o->output_none = !strcmp(arg, "none");
+		o->json = true;
+		return 0;
+	case OPT_TOP: {
+		unsigned n;
+
+		if (parse_uint(arg, 1, 1000, &n))
+			return bad("--top", arg, "a number from 1 to 1000");
+		o->top_n = (int)n;
+		return 0;
+	}
+	}
+	return 2;
+}
+
+int options_parse(struct pl_options *o, int argc, char **argv)
+{
+	int c, err;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":t:p:c:d:vh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (c == OPT_VERSION) {
+			printf("perflens %s\n", PERFLENS_VERSION);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			const char *name = argv[optind - 1] ? argv[optind - 1] : "?";
+
+			fprintf(stderr, "perflens: %s option '%s' (see perflens --help)\n",
+				c == ':' ? "missing value for" : "unknown", name);
+			return 2;
+		}
+		err = parse_one(o, c, optarg);
+		if (err)
+			return err;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "perflens: unexpected argument '%s' (see perflens --help)\n", argv[optind]);
+		return 2;
+	}
+	if (o->follow_children && !o->npids) {
+		fprintf(stderr, "perflens: --follow-children needs --pid\n");
+		return 2;
+	}
+	if (o->block_threshold_ns == UINT64_MAX)
+		o->block_threshold_ns = o->threshold_ns;
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* Command line and defaults. */
+#ifndef PERFLENS_OPTIONS_H
+#define PERFLENS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PL_MAX_PIDS 64
+
+enum pl_attach_pref {
+	PL_ATTACH_AUTO = 0, /* probe, take the cheapest that loads */
+	PL_ATTACH_RAW,      /* tp_btf (raw) tracepoints only */
+	PL_ATTACH_CLASSIC,  /* classic tracepoints (tracefs) */
+};
+
+struct pl_options {
+	uint64_t threshold_ns;
+	uint64_t block_threshold_ns;
+	uint32_t kinds_mask;
+	uint32_t pids[PL_MAX_PIDS];
+	int npids;
+	bool follow_children;
+	char comm[17];
+	double duration_s;       /* 0: until interrupted */
+	bool json;
+	bool scrub;
+	bool trace_self;
+	int verbose;
+	enum pl_attach_pref syscall_attach;
+	enum pl_attach_pref block_attach;
+	uint64_t ring_bytes;
+	unsigned stack_depth;
+	bool block_stacks;
+	unsigned window_s;       /* timeline window */
+	unsigned eventlog_cap;
+	unsigned queue_cap;      /* writer queue, events */
+	bool output_none;        /* --output none: count, print nothing per event */
+	int top_n;
+};
+
+/* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,
+ * or 2 after printing one line naming the bad option to stderr. */
+int options_parse(struct pl_options *o, int argc, char **argv);
+void options_defaults(struct pl_options *o);
+
+#endif

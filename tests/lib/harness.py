@@ -1,0 +1,117 @@
+"""Shared helpers for the integration and TUI tests: run perflens, wait for its
+`ready` line, poll its JSON output up to a deadline, and build workloads."""
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PERFLENS = os.environ.get("PERFLENS", os.path.join(ROOT, "perflens"))
+HELPERS = os.path.join(ROOT, ".output", "helpers")
+
+
+def helper(name):
+    """Path of a workload helper built from tests/helpers/NAME.c."""
+    p = os.path.join(HELPERS, name)
+    assert os.access(p, os.X_OK), f"helper {name} not built (make helpers)"
+    return p
+
+
+class Perflens:
+    """perflens --json running in the background; lines parsed as they come."""
+
+    def __init__(self, *args, binary=None, env=None, ready_timeout=30, wait_ready=True):
+        self.argv = [binary or PERFLENS, "--json", *args]
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env, start_new_session=True)
+        self.lines = []        # parsed JSON objects, in order
+        self.raw = []          # raw stdout lines (bytes)
+        self.stderr = b""
+        self.lock = threading.Lock()
+        self.t_out = threading.Thread(target=self._read_out, daemon=True)
+        self.t_err = threading.Thread(target=self._read_err, daemon=True)
+        self.t_out.start()
+        self.t_err.start()
+        self.ready = None
+        if wait_ready:
+            self.ready = self.wait_for(lambda e: e.get("type") == "ready", ready_timeout,
+                                       what="ready line")
+
+    def _read_out(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.raw.append(line)
+                try:
+                    self.lines.append(json.loads(line))
+                except ValueError:
+                    self.lines.append({"type": "__unparsable__", "raw": line.decode("latin1")})
+
+    def _read_err(self):
+        data = self.proc.stderr.read()
+        self.stderr = data
+
+    def events(self, pred=lambda e: True):
+        with self.lock:
+            return [e for e in self.lines if pred(e)]
+
+    def wait_for(self, pred, timeout, what="event"):
+        """Poll until an output line satisfies pred; return it or raise."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = self.events(pred)
+            if got:
+                return got[0]
+            if self.proc.poll() is not None and not self.t_out.is_alive():
+                got = self.events(pred)
+                if got:
+                    return got[0]
+                raise AssertionError(f"perflens exited {self.proc.returncode} before {what}; "
+                                     f"stderr: {self._err_text()}")
+            time.sleep(0.05)
+        raise AssertionError(f"no {what} within {timeout}s; stderr: {self._err_text()}")
+
+    def wait_count(self, pred, n, timeout, what="events"):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = self.events(pred)
+            if len(got) >= n:
+                return got
+            time.sleep(0.05)
+        raise AssertionError(f"only {len(self.events(pred))} of {n} {what} within {timeout}s")
+
+    def _err_text(self):
+        try:
+            return self.stderr.decode("utf-8", "replace")[-2000:]
+        except Exception:
+            return "?"
+
+    def stop(self, sig=signal.SIGINT, timeout=20):
+        """Stop perflens; return the summary object (asserts it came)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("perflens did not stop within %ss" % timeout)
+        self.t_out.join(5)
+        self.t_err.join(5)
+        summ = self.events(lambda e: e.get("type") == "summary")
+        assert summ, f"no summary line; exit {self.proc.returncode}; stderr: {self._err_text()}"
+        return summ[-1]
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def run(argv, timeout=60, **kw):
+    return subprocess.run(argv, capture_output=True, timeout=timeout, **kw)
+
+
+def of_pid(pid, typ=None):
+    return lambda e: e.get("pid") == pid and (typ is None or e.get("type") == typ)
