@@ -90,8 +90,10 @@ static void account_proc(struct engine *e, const struct pl_event *ev)
 	} else if (ev->type == PL_EV_SAMPLE) {
 		n->st.samples++;
 	} else {
-		n->st.slow_count[ev->kind]++;
-		n->st.slow_ns[ev->kind] += ev->u.io.lat_ns;
+		unsigned k = ev->kind < PL_KIND_MAX ? ev->kind : PL_KIND_OTHER;
+
+		n->st.slow_count[k]++;
+		n->st.slow_ns[k] += ev->u.io.lat_ns;
 	}
 }
 

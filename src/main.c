@@ -19,6 +19,7 @@
 #include "out/json_writer.h"
 #include "util/devname.h"
 #include "util/scrub.h"
+#include "../ui/tui.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -80,52 +81,77 @@ static void print_paths(const struct pl_paths *p)
 		fprintf(stderr, "perflens: fallback: %s\n", p->fallbacks);
 }
 
-static int run_headless(const struct pl_options *o, struct engine *eng, struct pl_loader *ld)
+/* Headless: ready line, events through the writer thread, summary at the end. */
+static int headless_session(const struct pl_options *o, struct engine *eng,
+			    const struct pl_paths *paths, struct pl_source *src, struct json_writer *w)
 {
-	struct json_out_ctx jctx = { .origin_ns = eng->origin_ns };
-	struct json_writer w = { 0 };
+	struct summary_inputs in = { .paths = paths, .top_n = o->top_n };
 	struct consumer c = { 0 };
-	struct pl_source *src = NULL;
-	struct summary_inputs in = { .paths = &ld->paths, .top_n = o->top_n };
-	uint64_t t0;
-	int err = 0;
+	uint64_t t0 = engine_now_ns();
+	int err = consumer_start(&c, src, eng, 10);
 
-	json_out_print(stdout, json_ready(eng, o, &ld->paths));
-	fflush(stdout);
-	if (!o->output_none) {
-		err = json_writer_start(&w, stdout, o->queue_cap, &jctx);
-		if (err)
-			goto out;
-		engine_add_tap(eng, (struct engine_tap){ json_writer_tap, &w });
-	}
-	src = live_source_new(ld, (struct pl_sink){ engine_on_event, eng }, NULL);
-	if (!src) {
-		err = -errno;
-		fprintf(stderr, "perflens: cannot read the ring buffer: %s\n", strerror(errno));
-		goto out;
-	}
-	t0 = engine_now_ns();
-	err = consumer_start(&c, src, eng, 10);
 	if (err)
-		goto out;
-	wait_until_done(eng, o, &c, o->output_none ? NULL : &w);
+		return 1;
+	wait_until_done(eng, o, &c, o->output_none ? NULL : w);
 	consumer_stop(&c);
 	if (c.error)
 		fprintf(stderr, "perflens: ring buffer: %s\n", strerror(-c.error));
-	err = c.error;
-	json_writer_stop(&w);
+	json_writer_stop(w);
 	src->ops->stats(src, &in.src);
-	in.output_dropped = w.dropped;
-	in.output_written = w.written;
+	in.output_dropped = w->dropped;
+	in.output_written = w->written;
 	in.duration_s = (engine_now_ns() - t0) / 1e9;
 	engine_lock(eng);
 	json_out_print(stdout, json_summary(eng, &in));
 	engine_unlock(eng);
 	fflush(stdout);
+	return c.error ? 1 : 0;
+}
+
+static int tui_session(const struct pl_options *o, struct engine *eng,
+		       const struct pl_paths *paths, struct pl_source *src)
+{
+	struct consumer c = { 0 };
+	struct tui_env env = {
+		.eng = eng, .src = src, .consumer = &c, .paths = paths, .opts = o,
+		.stop = &stop_requested, .housekeeping = housekeeping,
+	};
+	int rc;
+
+	if (consumer_start(&c, src, eng, 10))
+		return 1;
+	rc = tui_run(&env);
+	consumer_stop(&c);
+	return rc;
+}
+
+static int run_live(const struct pl_options *o, struct engine *eng, struct pl_loader *ld)
+{
+	struct json_out_ctx jctx = { .origin_ns = eng->origin_ns };
+	struct json_writer w = { 0 };
+	struct pl_source *src = NULL;
+	int rc = 1;
+
+	if (o->json) {
+		json_out_print(stdout, json_ready(eng, o, &ld->paths));
+		fflush(stdout);
+	}
+	if (o->json && !o->output_none) {
+		if (json_writer_start(&w, stdout, o->queue_cap, &jctx))
+			goto out;
+		engine_add_tap(eng, (struct engine_tap){ json_writer_tap, &w });
+	}
+	src = live_source_new(ld, (struct pl_sink){ engine_on_event, eng }, NULL);
+	if (!src) {
+		fprintf(stderr, "perflens: cannot read the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	rc = o->json ? headless_session(o, eng, &ld->paths, src, &w)
+		     : tui_session(o, eng, &ld->paths, src);
 out:
 	json_writer_stop(&w);
 	source_free(src);
-	return err ? 1 : 0;
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -141,10 +167,6 @@ int main(int argc, char **argv)
 	rc = options_parse(&o, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	if (!o.json) {
-		fprintf(stderr, "perflens: the interactive screen is not built in this version: use --json\n");
-		return 2;
-	}
 	scrub_set_enabled(o.scrub);
 	loader_set_verbose(o.verbose);
 	install_signals();
@@ -164,8 +186,10 @@ int main(int argc, char **argv)
 	}
 	if (o.verbose)
 		print_paths(&ld.paths);
-	proctree_seed(eng->pt, "/proc");
-	rc = run_headless(&o, eng, &ld);
+	if (proctree_seed(eng->pt, "/proc") < 0)
+		fprintf(stderr, "perflens: warning: cannot read /proc: processes born before start "
+			"show without names until they act\n");
+	rc = run_live(&o, eng, &ld);
 out:
 	loader_close(&ld);
 	engine_free(eng);

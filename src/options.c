@@ -62,7 +62,7 @@ static const char usage[] =
 	"      --ring-size SIZE       BPF ring buffer size (default 16M, power of two)\n"
 	"      --stack-depth N        user/kernel frames captured, 0..32 (default 32)\n"
 	"      --block-stacks         capture submitter stacks for block requests\n"
-	"      --window SECS          timeline window kept in memory (default 300)\n"
+	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"  -v, --verbose              say which attach paths are active; libbpf messages\n"
 	"  -h, --help                 this help\n"
@@ -201,7 +201,7 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		return parse_uint(arg, 0, PL_MAX_STACK, &o->stack_depth) ? bad("--stack-depth", arg, "a number from 0 to 32") : 0;
 	case OPT_BLOCK_STACKS: o->block_stacks = true; return 0;
 	case OPT_WINDOW:
-		return parse_uint(arg, 10, 86400, &o->window_s) ? bad("--window", arg, "seconds from 10 to 86400") : 0;
+		return parse_uint(arg, 10, 3600, &o->window_s) ? bad("--window", arg, "seconds from 10 to 3600") : 0;
 	case OPT_OUTPUT:
 		if (strcmp(arg, "none") && strcmp(arg, "json"))
 			return bad("--output", arg, "none or json");
