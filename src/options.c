@@ -13,7 +13,7 @@
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
 
@@ -64,6 +66,8 @@ static const char usage[] =
 	"      --block-stacks         capture submitter stacks for block requests\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
+	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
+	"      --frames N             draw N frames, then quit (smoke tests)\n"
 	"  -v, --verbose              say which attach paths are active; libbpf messages\n"
 	"  -h, --help                 this help\n"
 	"      --version              print the version\n"
@@ -82,6 +86,7 @@ void options_defaults(struct pl_options *o)
 	o->eventlog_cap = 50000;
 	o->queue_cap = 65536;
 	o->top_n = 10;
+	o->refresh_ms = 1000;
 }
 
 static int bad(const char *opt, const char *val, const char *accepts)
@@ -208,6 +213,16 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		o->output_none = !strcmp(arg, "none");
 		o->json = true;
 		return 0;
+	case OPT_FRAMES:
+		return parse_uint(arg, 1, 1000000, &o->frames) ? bad("--frames", arg, "a number of frames from 1 to 1000000") : 0;
+	case OPT_REFRESH: {
+		double secs;
+
+		if (seconds_parse(arg, &secs) || secs < 0.1 || secs > 10)
+			return bad("--refresh", arg, "seconds from 0.1 to 10");
+		o->refresh_ms = (unsigned)(secs * 1000);
+		return 0;
+	}
 	case OPT_TOP: {
 		unsigned n;
 

@@ -36,6 +36,8 @@ struct pl_options {
 	unsigned queue_cap;      /* writer queue, events */
 	bool output_none;        /* --output none: count, print nothing per event */
 	int top_n;
+	unsigned frames;         /* TUI: quit after N frames (smoke runs); 0 = run */
+	unsigned refresh_ms;     /* TUI redraw period */
 };
 
 /* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,
