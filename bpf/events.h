@@ -155,6 +155,16 @@ struct pl_exit_event {
 	u32 ppid;
 };
 
+/* sample: one PMU (or cpu-clock) sample with both stacks */
+struct pl_sample_event {
+	struct pl_hdr h;
+	u32 cpu;
+	u16 ustack_n;
+	u16 kstack_n;
+	u64 ustack[PL_MAX_STACK];
+	u64 kstack[PL_MAX_STACK];
+};
+
 /*
  * Value of the "inflight" hash (key: tid): one I/O syscall in progress.
  * Read by user space too, to report operations that are stuck right now.

@@ -8,5 +8,6 @@
 #include "offcpu.bpf.h"
 #include "block.bpf.h"
 #include "proc.bpf.h"
+#include "pmu.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -67,6 +67,12 @@ struct pl_exit_info {
 	uint32_t ppid;
 };
 
+struct pl_sample_info {
+	uint32_t ustack_id;
+	uint32_t kstack_id;
+	uint32_t cpu;
+};
+
 struct pl_event {
 	uint64_t ts_ns;     /* CLOCK_MONOTONIC at completion */
 	uint64_t cgroup_id;
@@ -81,6 +87,7 @@ struct pl_event {
 		struct pl_fork_info fork;
 		struct pl_exec_info exec;
 		struct pl_exit_info exit;
+		struct pl_sample_info sample;
 	} u;
 };
 

@@ -16,6 +16,8 @@ _Static_assert(sizeof(struct pl_block_event) == 48 + 56 + 2 * 8 * PL_MAX_STACK,
 _Static_assert(sizeof(struct pl_fork_event) == 48 + 16, "pl_fork_event layout");
 _Static_assert(sizeof(struct pl_exec_event) == 48 + 24 + 2 * PL_ARGS_LEN, "pl_exec_event layout");
 _Static_assert(sizeof(struct pl_exit_event) == 48 + 24, "pl_exit_event layout");
+_Static_assert(sizeof(struct pl_sample_event) == 48 + 8 + 2 * 8 * PL_MAX_STACK,
+	       "pl_sample_event layout");
 
 size_t event_join_path(char *dst, size_t dstsz, const char *comps, size_t len, unsigned depth,
 		       int cut)
@@ -150,7 +152,7 @@ static const size_t record_size[PL_EV_TYPE_MAX] = {
 	[PL_EV_READ] = sizeof(struct pl_io_event),  [PL_EV_WRITE] = sizeof(struct pl_io_event),
 	[PL_EV_SYNC] = sizeof(struct pl_io_event),  [PL_EV_BLOCK] = sizeof(struct pl_block_event),
 	[PL_EV_FORK] = sizeof(struct pl_fork_event), [PL_EV_EXEC] = sizeof(struct pl_exec_event),
-	[PL_EV_EXIT] = sizeof(struct pl_exit_event),
+	[PL_EV_EXIT] = sizeof(struct pl_exit_event), [PL_EV_SAMPLE] = sizeof(struct pl_sample_event),
 };
 
 int event_decode(const void *data, size_t len, const struct pl_stack_sink *stacks,
@@ -187,6 +189,14 @@ int event_decode(const void *data, size_t len, const struct pl_stack_sink *stack
 		ev->u.exit.lifetime_ns = r->lifetime_ns;
 		ev->u.exit.status = r->exit_code;
 		ev->u.exit.ppid = r->ppid;
+		break;
+	}
+	case PL_EV_SAMPLE: {
+		const struct pl_sample_event *r = data;
+
+		ev->u.sample.cpu = r->cpu;
+		ev->u.sample.ustack_id = intern(stacks, r->h.pid, 0, r->ustack, r->ustack_n);
+		ev->u.sample.kstack_id = intern(stacks, r->h.pid, 1, r->kstack, r->kstack_n);
 		break;
 	}
 	}

@@ -79,6 +79,8 @@ static void print_paths(const struct pl_paths *p)
 		p->syscalls, p->block, p->proc, p->exit, p->offcpu, p->pmu);
 	if (p->fallbacks && p->fallbacks[0])
 		fprintf(stderr, "perflens: fallback: %s\n", p->fallbacks);
+	if (p->pmu_note && p->pmu_note[0])
+		fprintf(stderr, "perflens: pmu: %s\n", p->pmu_note);
 }
 
 /* Headless: ready line, events through the writer thread, summary at the end. */

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "event.h"
+#include "live/pmu.h"
 #include "util/duration.h"
 
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,10 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "frames", required_argument, NULL, OPT_FRAMES },
+	{ "pmu", required_argument, NULL, OPT_PMU },
+	{ "pmu-freq", required_argument, NULL, OPT_PMU_FREQ },
+	{ "no-pmu", no_argument, NULL, OPT_NO_PMU },
+	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
@@ -64,6 +69,12 @@ static const char usage[] =
 	"      --ring-size SIZE       BPF ring buffer size (default 16M, power of two)\n"
 	"      --stack-depth N        user/kernel frames captured, 0..32 (default 32)\n"
 	"      --block-stacks         capture submitter stacks for block requests\n"
+	"      --pmu EVENT            sample on cycles (default), instructions, cache-misses,\n"
+	"                             branch-misses, cpu-clock or page-faults; hardware events\n"
+	"                             fall back to cpu-clock where there is no PMU\n"
+	"      --pmu-freq HZ          samples per second per CPU, 1..10000 (default 99)\n"
+	"      --no-pmu               no PMU sampling\n"
+	"      --folded FILE          write folded stacks (flame graph input) on exit\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
@@ -87,6 +98,8 @@ void options_defaults(struct pl_options *o)
 	o->queue_cap = 65536;
 	o->top_n = 10;
 	o->refresh_ms = 1000;
+	strcpy(o->pmu_event, "cycles");
+	o->pmu_freq = 99;
 }
 
 static int bad(const char *opt, const char *val, const char *accepts)
@@ -212,6 +225,19 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 			return bad("--output", arg, "none or json");
 		o->output_none = !strcmp(arg, "none");
 		o->json = true;
+		return 0;
+	case OPT_PMU:
+		if (!pmu_event_known(arg))
+			return bad("--pmu", arg, "cycles, instructions, cache-misses, branch-misses, cpu-clock or page-faults");
+		snprintf(o->pmu_event, sizeof(o->pmu_event), "%s", arg);
+		return 0;
+	case OPT_PMU_FREQ:
+		return parse_uint(arg, 1, 10000, &o->pmu_freq) ? bad("--pmu-freq", arg, "a rate from 1 to 10000 Hz") : 0;
+	case OPT_NO_PMU: o->pmu_event[0] = '\0'; return 0;
+	case OPT_FOLDED:
+		if (!*arg || strlen(arg) >= sizeof(o->folded_path))
+			return bad("--folded", arg, "a file path shorter than 256 bytes");
+		strcpy(o->folded_path, arg);
 		return 0;
 	case OPT_FRAMES:
 		return parse_uint(arg, 1, 1000000, &o->frames) ? bad("--frames", arg, "a number of frames from 1 to 1000000") : 0;

@@ -38,6 +38,9 @@ struct pl_options {
 	int top_n;
 	unsigned frames;         /* TUI: quit after N frames (smoke runs); 0 = run */
 	unsigned refresh_ms;     /* TUI redraw period */
+	char pmu_event[32];      /* --pmu; "" with --no-pmu */
+	unsigned pmu_freq;
+	char folded_path[256];   /* --folded FILE */
 };
 
 /* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,

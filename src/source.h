@@ -13,7 +13,9 @@
 
 #include "event.h"
 
-#define PL_SOURCE_EOF 1 /* drain(): nothing more will come */
+#include <errno.h>
+
+#define PL_SOURCE_EOF (-ENODATA) /* drain(): nothing more will come */
 
 struct pl_sink {
 	void (*on_event)(void *ctx, const struct pl_event *ev);
@@ -38,7 +40,7 @@ struct pl_source_ops {
 	const char *name;
 	/* Sleep until data may be ready or timeout_ms passes; < 0 on error. */
 	int (*wait)(struct pl_source *s, int timeout_ms);
-	/* Deliver ready events to the sink: count, PL_SOURCE_EOF or -errno. */
+	/* Deliver ready events to the sink: count (>= 0), PL_SOURCE_EOF or -errno. */
 	int (*drain)(struct pl_source *s);
 	void (*stats)(struct pl_source *s, struct pl_source_stats *out);
 	void (*free)(struct pl_source *s);

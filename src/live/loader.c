@@ -105,6 +105,7 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	l->paths.pmu = "none";
 	if (!o->stack_depth)
 		bpf_program__set_autoload(l->skel->progs.pl_sched_switch, false);
+	bpf_program__set_autoload(l->skel->progs.pl_pmu_sample, o->pmu_event[0] != '\0');
 	e = pick_block_hook(l, o);
 	if (e) {
 		snprintf(err, errsz, "--block-attach start: tp_btf/block_io_start is not in this "
@@ -131,6 +132,26 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 		return e;
 	}
 	return 0;
+}
+
+/* Sampling is an extra: when it cannot start, say why and go on without it. */
+static void start_pmu(struct pl_loader *l, const struct pl_options *o)
+{
+	char err[200];
+
+	if (!o->pmu_event[0]) {
+		l->paths.pmu = "off";
+		return;
+	}
+	if (pmu_open(&l->pmu, l->skel->progs.pl_pmu_sample, o->pmu_event, o->pmu_freq, err,
+		     sizeof(err))) {
+		snprintf(l->pmu_note, sizeof(l->pmu_note), "PMU sampling off: %s", err);
+		l->paths.pmu = "off";
+		return;
+	}
+	l->pmu_on = true;
+	l->paths.pmu = l->pmu.path;
+	snprintf(l->pmu_note, sizeof(l->pmu_note), "%s", l->pmu.fallback);
 }
 
 int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size_t errsz)
@@ -162,6 +183,9 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 				 "tp_btf/sys_enter refused (%.180s): using classic syscall tracepoints", why);
 	}
 	l->paths.fallbacks = l->fallback_note;
+	l->paths.pmu_note = l->pmu_note;
+	if (!e)
+		start_pmu(l, o);
 	if (e) {
 		perflens_bpf__destroy(l->skel);
 		l->skel = NULL;
@@ -171,6 +195,9 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 
 void loader_close(struct pl_loader *l)
 {
+	if (l->pmu_on)
+		pmu_close(&l->pmu);
+	l->pmu_on = false;
 	perflens_bpf__destroy(l->skel);
 	l->skel = NULL;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../options.h"
+#include "pmu.h"
 
 struct perflens_bpf;
 
@@ -21,12 +22,16 @@ struct pl_paths {
 	const char *offcpu;   /* "tp_btf/sched_switch" */
 	const char *pmu;      /* filled by the PMU module, "none" until then */
 	const char *fallbacks;/* human text: what was tried and refused */
+	const char *pmu_note; /* PMU fallback, or why sampling is off */
 };
 
 struct pl_loader {
 	struct perflens_bpf *skel;
 	struct pl_paths paths;
+	struct pmu pmu;
+	bool pmu_on;
 	char fallback_note[256];
+	char pmu_note[256];       /* PMU fallback or why sampling is off */
 };
 
 /*

@@ -25,6 +25,8 @@ static json_object *paths_json(const struct pl_paths *p)
 	add(o, "pmu", json_object_new_string(p->pmu));
 	if (p->fallbacks && p->fallbacks[0])
 		add(o, "fallbacks", json_object_new_string(p->fallbacks));
+	if (p->pmu_note && p->pmu_note[0])
+		add(o, "pmu_fallback", json_object_new_string(p->pmu_note));
 	return o;
 }
 

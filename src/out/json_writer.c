@@ -51,7 +51,9 @@ void json_writer_tap(void *ctx, const struct pl_event *ev)
 {
 	struct json_writer *w = ctx;
 
-	evqueue_push(&w->q, ev);
+	/* Samples are aggregated (summary "hot"), never printed one by one. */
+	if (ev->type != PL_EV_SAMPLE)
+		evqueue_push(&w->q, ev);
 }
 
 void json_writer_stop(struct json_writer *w)
