@@ -23,7 +23,9 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->tl = timeline_new(cfg->window_s);
 	e->log = eventlog_new(cfg->eventlog_cap);
 	e->pt = proctree_new(cfg->proc_cap, cfg->keep_exited_ns);
-	if (!e->tl || !e->log || !e->pt) {
+	e->stacks = stackstore_new(cfg->stack_cap ? cfg->stack_cap : 65536);
+	e->agg = stackagg_new(cfg->agg_cap ? cfg->agg_cap : 131072);
+	if (!e->tl || !e->log || !e->pt || !e->stacks || !e->agg) {
 		engine_free(e);
 		return NULL;
 	}
@@ -40,6 +42,8 @@ void engine_free(struct engine *e)
 	timeline_free(e->tl);
 	eventlog_free(e->log);
 	proctree_free(e->pt);
+	stackstore_free(e->stacks);
+	stackagg_free(e->agg);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
 }
@@ -97,6 +101,34 @@ static void account_proc(struct engine *e, const struct pl_event *ev)
 	}
 }
 
+static void account_stacks(struct engine *e, const struct pl_event *ev)
+{
+	const struct pl_io_info *io = &ev->u.io;
+	const struct pl_block_info *b = &ev->u.blk;
+	const struct pl_sample_info *sm = &ev->u.sample;
+
+	switch (ev->type) {
+	case PL_EV_READ: case PL_EV_WRITE: case PL_EV_SYNC:
+		stackstore_account(e->stacks, io->ustack_id, io->lat_ns);
+		stackstore_account(e->stacks, io->wstack_id, io->blocked_ns);
+		stackagg_add(e->agg, STACK_ROLE_SLOW, ev->pid, io->ustack_id, 0, io->lat_ns);
+		if (io->wstack_id)
+			stackagg_add(e->agg, STACK_ROLE_WAIT, ev->pid, io->ustack_id, io->wstack_id,
+				     io->blocked_ns);
+		break;
+	case PL_EV_BLOCK:
+		stackstore_account(e->stacks, b->ustack_id, b->lat_ns);
+		stackstore_account(e->stacks, b->kstack_id, b->lat_ns);
+		stackagg_add(e->agg, STACK_ROLE_BLOCK, ev->pid, b->ustack_id, b->kstack_id, b->lat_ns);
+		break;
+	case PL_EV_SAMPLE:
+		stackstore_account(e->stacks, sm->ustack_id, 0);
+		stackstore_account(e->stacks, sm->kstack_id, 0);
+		stackagg_add(e->agg, STACK_ROLE_CPU, ev->pid, sm->ustack_id, sm->kstack_id, 1);
+		break;
+	}
+}
+
 static void account_totals(struct engine_totals *t, const struct pl_event *ev)
 {
 	unsigned kind = ev->kind < PL_KIND_MAX ? ev->kind : PL_KIND_OTHER;
@@ -123,6 +155,7 @@ void engine_ingest(struct engine *e, const struct pl_event *ev)
 	account_totals(&e->tot, ev);
 	timeline_add(e->tl, engine_sec(e, ev->ts_ns), ev);
 	account_proc(e, ev);
+	account_stacks(e, ev);
 	if (ev->type != PL_EV_SAMPLE)
 		eventlog_push(e->log, ev);
 	for (int i = 0; i < e->ntaps; i++)
@@ -132,4 +165,16 @@ void engine_ingest(struct engine *e, const struct pl_event *ev)
 void engine_on_event(void *ctx, const struct pl_event *ev)
 {
 	engine_ingest(ctx, ev);
+}
+
+static uint32_t intern_stack(void *ctx, uint32_t pid, int is_kernel, const uint64_t *ips, unsigned n)
+{
+	struct engine *e = ctx;
+
+	return stackstore_intern(e->stacks, pid, is_kernel, ips, n);
+}
+
+struct pl_stack_sink engine_stack_sink(struct engine *e)
+{
+	return (struct pl_stack_sink){ intern_stack, e };
 }

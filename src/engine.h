@@ -11,9 +11,12 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "event_decode.h"
 #include "store/eventlog.h"
 #include "store/hist.h"
+#include "store/stackagg.h"
 #include "store/proctree.h"
+#include "store/stacks.h"
 #include "store/timeline.h"
 
 #define ENGINE_MAX_TAPS 4
@@ -23,6 +26,8 @@ struct engine_config {
 	size_t eventlog_cap;
 	size_t proc_cap;
 	uint64_t keep_exited_ns;
+	size_t stack_cap;
+	size_t agg_cap;
 };
 
 struct engine_tap {
@@ -46,6 +51,8 @@ struct engine {
 	struct timeline *tl;
 	struct eventlog *log;
 	struct proctree *pt;
+	struct stackstore *stacks;
+	struct stackagg *agg;       /* per (role, pid, stacks) */
 	struct engine_totals tot;
 	uint64_t events;
 	struct engine_tap taps[ENGINE_MAX_TAPS];
@@ -66,6 +73,9 @@ int64_t engine_sec(const struct engine *e, uint64_t mono_ns);
 uint64_t engine_now_ns(void);
 static inline void engine_lock(struct engine *e) { pthread_mutex_lock(&e->lock); }
 static inline void engine_unlock(struct engine *e) { pthread_mutex_unlock(&e->lock); }
+/* A stack sink for the decoder that interns into the engine's stack store
+ * (called from drain, so under the engine lock). */
+struct pl_stack_sink engine_stack_sink(struct engine *e);
 /* A sink callback (ctx = engine) for sources. */
 void engine_on_event(void *ctx, const struct pl_event *ev);
 

@@ -220,6 +220,13 @@ json_object *json_summary(struct engine *e, const struct summary_inputs *in)
 	add(s, "output_written", json_object_new_int64((int64_t)in->output_written));
 	if (in->paths)
 		add(s, "attach", paths_json(in->paths));
+	if (in->hot)
+		add(s, "hot", in->hot);
+	if (in->extra) {
+		json_object_object_foreach(in->extra, k, v)
+			add(s, k, json_object_get(v));
+		json_object_put(in->extra);
+	}
 	free(tc.storage);
 	free(tc.waits);
 	return s;

@@ -18,6 +18,8 @@ struct summary_inputs {
 	uint64_t output_written;
 	double duration_s;
 	int top_n;
+	json_object *hot;               /* taken over when set (json_hot) */
+	json_object *extra;             /* more top-level keys to merge (taken over) */
 };
 
 json_object *json_ready(const struct engine *e, const struct pl_options *o,

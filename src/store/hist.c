@@ -8,23 +8,13 @@
  * top bucket.
  */
 #define HIST_GROUPS (HIST_MAX_EXP - HIST_SUB_BITS + 1)
-#define HIST_OVERFLOW (1ull << HIST_MAX_EXP)
 
 _Static_assert(HIST_BUCKETS == HIST_GROUPS * HIST_SUB, "bucket count matches the layout");
 _Static_assert(HIST_MAX_EXP < 64, "bucket edges fit in 64 bits");
 
 size_t hist_bucket(uint64_t v)
 {
-	if (v < HIST_SUB)
-		return (size_t)v;
-	if (v >= HIST_OVERFLOW)
-		return HIST_BUCKETS - 1;
-	/* msb >= HIST_SUB_BITS here, so the shift is never negative. */
-	unsigned msb = 63u - (unsigned)__builtin_clzll(v);
-	unsigned shift = msb - HIST_SUB_BITS;
-	size_t group = shift + 1;
-	size_t sub = (size_t)(v >> shift) & (HIST_SUB - 1);
-	return group * HIST_SUB + sub;
+	return pl_hist_bucket(v);
 }
 
 uint64_t hist_bucket_low(size_t i)

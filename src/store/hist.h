@@ -10,10 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HIST_SUB_BITS 3
-#define HIST_SUB (1u << HIST_SUB_BITS)
-#define HIST_MAX_EXP 42 /* ~73 minutes in ns */
-#define HIST_BUCKETS ((HIST_MAX_EXP - HIST_SUB_BITS + 1) * HIST_SUB)
+#include "../../bpf/hist_bucket.h"
+
+/* The layout is shared with the kernel-side histograms (bpf/hist_bucket.h). */
+#define HIST_SUB_BITS PL_HIST_SUB_BITS
+#define HIST_SUB PL_HIST_SUB
+#define HIST_MAX_EXP PL_HIST_MAX_EXP /* ~73 minutes in ns */
+#define HIST_BUCKETS PL_HIST_BUCKETS
 
 struct hist {
 	uint64_t count;
