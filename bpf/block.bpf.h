@@ -24,7 +24,8 @@ struct pl_blk_start {
 	u32 tid;
 	u32 issuer_pid;
 	u8 flags;
-	u8 pad[3];
+	u8 skip;        /* filtered out: histogram only, no event */
+	u8 pad[2];
 	char comm[PL_COMM_LEN];
 };
 
@@ -34,6 +35,22 @@ struct {
 	__type(key, u64);
 	__type(value, struct pl_blk_start);
 } blk_start SEC(".maps");
+
+/* Zero-filled source for new histogram entries (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct pl_blk_hist);
+} blk_hist_zero SEC(".maps");
+
+/* Every request, per device and op: the full distribution, read each second. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct pl_blk_hist_key);
+	__type(value, struct pl_blk_hist);
+} blk_hist SEC(".maps");
 
 struct pl_blk_stacks {
 	u16 un, kn;
@@ -88,8 +105,8 @@ static __always_inline int blk_on_start(void *ctx, struct request *rq)
 	struct pl_blk_start s = {};
 	u64 key = (u64)rq;
 
-	if (pl_skip_task(id >> 32))
-		return 0;
+	/* Filtered-out submitters still count in the device histograms. */
+	s.skip = pl_skip_task(id >> 32);
 	s.start_ns = bpf_ktime_get_ns();
 	s.cgroup_id = bpf_get_current_cgroup_id();
 	s.pid = id >> 32;
@@ -101,9 +118,38 @@ static __always_inline int blk_on_start(void *ctx, struct request *rq)
 		stat_inc(PL_STAT_BLOCK_MAP_FULL);
 		return 0;
 	}
-	if (cfg.block_stacks)
+	if (cfg.block_stacks && !s.skip)
 		blk_capture_stacks(ctx, key);
 	return 0;
+}
+
+static __always_inline void blk_account(struct request *rq, const struct pl_blk_start *s, u64 now,
+					u32 bytes)
+{
+	struct pl_blk_hist_key k = { .dev = blk_dev(rq) };
+	struct pl_blk_hist *h;
+
+	k.op = BPF_CORE_READ(rq, cmd_flags) & PL_REQ_OP_MASK;
+	if (k.op > PL_BOP_DISCARD)
+		k.op = PL_BOP_OTHER;
+	h = bpf_map_lookup_elem(&blk_hist, &k);
+	if (!h) {
+		u32 z = 0;
+		struct pl_blk_hist *zero = bpf_map_lookup_elem(&blk_hist_zero, &z);
+
+		if (!zero)
+			return;
+		bpf_map_update_elem(&blk_hist, &k, zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&blk_hist, &k);
+		if (!h)
+			return;
+	}
+	__sync_fetch_and_add(&h->bytes, bytes);
+	if (s->issue_ns) {
+		__sync_fetch_and_add(&h->queue_ns, s->issue_ns - s->start_ns);
+		__sync_fetch_and_add(&h->service_ns, now - s->issue_ns);
+	}
+	pl_khist_add(&h->lat, now - s->start_ns);
 }
 
 static __always_inline int blk_on_issue(struct request *rq)
@@ -116,7 +162,7 @@ static __always_inline int blk_on_issue(struct request *rq)
 		return 0;
 	s->issue_ns = bpf_ktime_get_ns();
 	s->issuer_pid = tgid;
-	if (tgid != s->pid) {
+	if (tgid != s->pid && !s->skip) {
 		s->flags |= PL_BLF_OTHER_ISSUER;
 		stat_inc(PL_STAT_BLOCK_OTHER_ISSUER);
 	}
@@ -135,7 +181,8 @@ static __always_inline int blk_on_complete(struct request *rq, int error, u32 nr
 		stat_inc(PL_STAT_BLOCK_NO_START);
 		return 0;
 	}
-	if (now - s->start_ns < cfg.block_threshold_ns)
+	blk_account(rq, s, now, nr_bytes);
+	if (s->skip || now - s->start_ns < cfg.block_threshold_ns)
 		goto out;
 	e = pl_reserve(sizeof(*e), PL_EV_BLOCK);
 	if (!e)

@@ -56,6 +56,9 @@ static __always_inline bool pl_skip_task(u32 tgid)
 		return true;
 	if (cfg.filter_pids && !bpf_map_lookup_elem(&pid_filter, &tgid))
 		return true;
+	if (cfg.filter_cgroup &&
+	    bpf_get_current_ancestor_cgroup_id(cfg.cgroup_level) != cfg.cgroup_id)
+		return true;
 	if (cfg.filter_comm) {
 		char comm[PL_COMM_LEN];
 
@@ -109,6 +112,19 @@ static __always_inline void pl_submit(void *rec)
 	} else {
 		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 	}
+}
+
+/* Add one value to a kernel-side histogram (shared by several CPUs). */
+static __always_inline void pl_khist_add(struct pl_khist *h, u64 v)
+{
+	u32 i = pl_hist_bucket(v);
+
+	__sync_fetch_and_add(&h->count, 1);
+	__sync_fetch_and_add(&h->sum_ns, v);
+	if (v > h->max_ns)
+		h->max_ns = v; /* racy max: off by one sample at worst */
+	if (i < PL_HIST_BUCKETS)
+		__sync_fetch_and_add(&h->b[i], 1);
 }
 
 /* Stack capture into the reservation, capped by --stack-depth. */

@@ -29,7 +29,6 @@ typedef int64_t s64;
 #define PL_PATH_DEPTH 16 /* dentries walked at most */
 #define PL_ARGS_LEN 256
 #define PL_MAX_STACK 32  /* frames reserved per stack; --stack-depth caps */
-#define PL_MAX_COMM_FILTER 1
 
 enum pl_event_type {
 	PL_EV_READ = 1,
@@ -186,6 +185,35 @@ struct pl_inflight {
 	u16 pad;
 };
 
+#include "hist_bucket.h"
+
+/* A latency histogram kept in the kernel (log-linear, see hist_bucket.h). */
+struct pl_khist {
+	u64 count;
+	u64 sum_ns;
+	u64 max_ns;
+	u32 b[PL_HIST_BUCKETS];
+};
+
+/* Key and value of the "blk_hist" map: every block request per device/op. */
+struct pl_blk_hist_key {
+	u32 dev;   /* kernel dev_t */
+	u32 op;    /* enum pl_block_op */
+};
+
+struct pl_blk_hist {
+	u64 bytes;
+	u64 queue_ns;    /* sum of start -> issue */
+	u64 service_ns;  /* sum of issue -> complete */
+	struct pl_khist lat;
+};
+
+/* Key of the "ops_hist" map (--all-ops): every I/O syscall per process/type. */
+struct pl_ops_key {
+	u32 pid;
+	u32 type;  /* PL_EV_READ/WRITE/SYNC */
+};
+
 /* Shared knobs that live in .rodata; set by the loader before load. */
 struct pl_config {
 	u64 threshold_ns;
@@ -198,6 +226,11 @@ struct pl_config {
 	u32 has_group_dead;     /* sched_process_exit carries group_dead (6.x) */
 	u32 stack_depth;        /* frames to capture, <= PL_MAX_STACK */
 	u32 block_stacks;
+	u32 all_ops;            /* per-(pid,type) histograms of every op */
+	u32 runqlat;            /* run-queue latency histogram */
+	u32 filter_cgroup;      /* 1: only tasks under cgroup_id */
+	u32 cgroup_level;       /* ancestor level of cgroup_id */
+	u64 cgroup_id;
 	char comm_filter[PL_COMM_LEN];
 };
 

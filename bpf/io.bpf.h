@@ -68,6 +68,40 @@ static __always_inline u16 io_take_wait_stack(u32 tid, u64 *dst, u16 n)
 	return n > PL_MAX_STACK ? PL_MAX_STACK : n;
 }
 
+/* --all-ops: every op per (process, type), not only the slow tail. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct pl_ops_key);
+	__type(value, struct pl_khist);
+} ops_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct pl_khist);
+} ops_hist_zero SEC(".maps");
+
+static __always_inline void io_account_all(u32 pid, u8 type, u64 lat)
+{
+	struct pl_ops_key k = { .pid = pid, .type = type };
+	struct pl_khist *h = bpf_map_lookup_elem(&ops_hist, &k);
+	u32 z = 0;
+
+	if (!h) {
+		struct pl_khist *zero = bpf_map_lookup_elem(&ops_hist_zero, &z);
+
+		if (!zero)
+			return;
+		bpf_map_update_elem(&ops_hist, &k, zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&ops_hist, &k);
+		if (!h)
+			return;
+	}
+	pl_khist_add(h, lat);
+}
+
 static __always_inline u8 io_type_of(long nr)
 {
 	switch (nr) {
@@ -251,6 +285,8 @@ static __always_inline int io_exit(void *ctx, long ret)
 
 	if (!v)
 		return 0;
+	if (cfg.all_ops)
+		io_account_all(v->pid, v->type, now - v->start_ns);
 	if (now - v->start_ns < cfg.threshold_ns)
 		goto out;
 	f = io_fd_file(v->fd);

@@ -11,6 +11,7 @@
 #define PERFLENS_OFFCPU_BPF_H
 
 #include "io.bpf.h"
+#include "runq.bpf.h"
 
 static __always_inline void offcpu_switch_out(struct task_struct *prev, bool blocked, u64 now)
 {
@@ -60,9 +61,15 @@ int BPF_PROG(pl_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	     unsigned int prev_state)
 {
 	u64 now = bpf_ktime_get_ns();
+	bool blocked = !preempt && prev_state != 0;
 
-	offcpu_switch_out(prev, !preempt && prev_state != 0, now);
-	offcpu_switch_in(next, now);
+	/* One program for both users of the switch: one attach, one run. */
+	if (cfg.stack_depth) {
+		offcpu_switch_out(prev, blocked, now);
+		offcpu_switch_in(next, now);
+	}
+	if (cfg.runqlat)
+		runq_switch(prev, !blocked, next, now);
 	return 0;
 }
 

@@ -14,7 +14,7 @@
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +44,9 @@ static const struct option long_opts[] = {
 	{ "pmu-freq", required_argument, NULL, OPT_PMU_FREQ },
 	{ "no-pmu", no_argument, NULL, OPT_NO_PMU },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
+	{ "all-ops", no_argument, NULL, OPT_ALL_OPS },
+	{ "no-runqlat", no_argument, NULL, OPT_NO_RUNQLAT },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
@@ -75,6 +78,9 @@ static const char usage[] =
 	"      --pmu-freq HZ          samples per second per CPU, 1..10000 (default 99)\n"
 	"      --no-pmu               no PMU sampling\n"
 	"      --folded FILE          write folded stacks (flame graph input) on exit\n"
+	"      --cgroup PATH          only tasks in this cgroup (v2 path) and below\n"
+	"      --all-ops              latency histograms of every I/O syscall per process\n"
+	"      --no-runqlat           no run-queue latency histogram\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
@@ -100,6 +106,7 @@ void options_defaults(struct pl_options *o)
 	o->refresh_ms = 1000;
 	strcpy(o->pmu_event, "cycles");
 	o->pmu_freq = 99;
+	o->runqlat = true;
 }
 
 static int bad(const char *opt, const char *val, const char *accepts)
@@ -238,6 +245,13 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		if (!*arg || strlen(arg) >= sizeof(o->folded_path))
 			return bad("--folded", arg, "a file path shorter than 256 bytes");
 		strcpy(o->folded_path, arg);
+		return 0;
+	case OPT_ALL_OPS: o->all_ops = true; return 0;
+	case OPT_NO_RUNQLAT: o->runqlat = false; return 0;
+	case OPT_CGROUP:
+		if (!*arg || strlen(arg) >= sizeof(o->cgroup_path))
+			return bad("--cgroup", arg, "a cgroup v2 path shorter than 256 bytes");
+		strcpy(o->cgroup_path, arg);
 		return 0;
 	case OPT_FRAMES:
 		return parse_uint(arg, 1, 1000000, &o->frames) ? bad("--frames", arg, "a number of frames from 1 to 1000000") : 0;

@@ -41,6 +41,9 @@ struct pl_options {
 	char pmu_event[32];      /* --pmu; "" with --no-pmu */
 	unsigned pmu_freq;
 	char folded_path[256];   /* --folded FILE */
+	bool all_ops;            /* histograms of every I/O syscall per process */
+	bool runqlat;            /* run-queue latency histogram */
+	char cgroup_path[256];   /* --cgroup: only tasks under this v2 cgroup */
 };
 
 /* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,

@@ -58,6 +58,8 @@ static void set_config(struct perflens_bpf *skel, const struct pl_options *o, bo
 	c->has_group_dead = gd;
 	c->stack_depth = o->stack_depth;
 	c->block_stacks = o->block_stacks;
+	c->all_ops = o->all_ops;
+	c->runqlat = o->runqlat;
 }
 
 static int pick_block_hook(struct pl_loader *l, const struct pl_options *o)
@@ -103,8 +105,9 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	l->paths.proc = "tp_btf/sched_process_{fork,exec,exit}";
 	l->paths.offcpu = o->stack_depth ? "tp_btf/sched_switch" : "off";
 	l->paths.pmu = "none";
-	if (!o->stack_depth)
-		bpf_program__set_autoload(l->skel->progs.pl_sched_switch, false);
+	bpf_program__set_autoload(l->skel->progs.pl_sched_switch, o->stack_depth || o->runqlat);
+	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup, o->runqlat);
+	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup_new, o->runqlat);
 	bpf_program__set_autoload(l->skel->progs.pl_pmu_sample, o->pmu_event[0] != '\0');
 	e = pick_block_hook(l, o);
 	if (e) {
