@@ -15,6 +15,11 @@
 #include "live/live_source.h"
 #include "live/loader.h"
 #include "options.h"
+#include "query/hot.h"
+#include "stack_resolver.h"
+#include "sym/symbolizer.h"
+#include "out/folded.h"
+#include "out/json_stacks.h"
 #include "out/json_summary.h"
 #include "out/json_writer.h"
 #include "util/devname.h"
@@ -84,9 +89,29 @@ static void print_paths(const struct pl_paths *p)
 }
 
 /* Headless: ready line, events through the writer thread, summary at the end. */
-static int headless_session(const struct pl_options *o, struct engine *eng,
-			    const struct pl_paths *paths, struct pl_source *src, struct json_writer *w)
+/* End-of-run outputs that need symbols: the summary's "hot" and --folded. */
+static void finish_stacks(const struct pl_options *o, struct engine *eng, struct pl_loader *ld,
+			  struct stack_resolver *res, struct summary_inputs *in)
 {
+	struct hot_table hot;
+	int n;
+
+	if (!hot_build(eng, res, &hot)) {
+		in->hot = json_hot(&hot, eng, ld->pmu_on ? ld->pmu.event : "off", o->top_n, 10);
+		hot_free(&hot);
+	}
+	if (!o->folded_path[0])
+		return;
+	n = folded_write_file(o->folded_path, eng, res);
+	if (n < 0)
+		fprintf(stderr, "perflens: cannot write %s: %s\n", o->folded_path, strerror(-n));
+}
+
+static int headless_session(const struct pl_options *o, struct engine *eng,
+			    struct pl_loader *ld, struct pl_source *src, struct json_writer *w,
+			    struct stack_resolver *res)
+{
+	const struct pl_paths *paths = &ld->paths;
 	struct summary_inputs in = { .paths = paths, .top_n = o->top_n };
 	struct consumer c = { 0 };
 	uint64_t t0 = engine_now_ns();
@@ -104,6 +129,7 @@ static int headless_session(const struct pl_options *o, struct engine *eng,
 	in.output_written = w->written;
 	in.duration_s = (engine_now_ns() - t0) / 1e9;
 	engine_lock(eng);
+	finish_stacks(o, eng, ld, res, &in);
 	json_out_print(stdout, json_summary(eng, &in));
 	engine_unlock(eng);
 	fflush(stdout);
@@ -111,7 +137,8 @@ static int headless_session(const struct pl_options *o, struct engine *eng,
 }
 
 static int tui_session(const struct pl_options *o, struct engine *eng,
-		       const struct pl_paths *paths, struct pl_source *src)
+		       const struct pl_paths *paths, struct pl_source *src,
+		       struct stack_resolver *res)
 {
 	struct consumer c = { 0 };
 	struct tui_env env = {
@@ -120,6 +147,7 @@ static int tui_session(const struct pl_options *o, struct engine *eng,
 	};
 	int rc;
 
+	(void)res;
 	if (consumer_start(&c, src, eng, 10))
 		return 1;
 	rc = tui_run(&env);
@@ -127,13 +155,20 @@ static int tui_session(const struct pl_options *o, struct engine *eng,
 	return rc;
 }
 
-static int run_live(const struct pl_options *o, struct engine *eng, struct pl_loader *ld)
+static int run_live(const struct pl_options *o, struct engine *eng, struct pl_loader *ld,
+		    struct symbolizer *sym)
 {
-	struct json_out_ctx jctx = { .origin_ns = eng->origin_ns };
+	struct stack_resolver res = { 0 };
+	struct json_out_ctx jctx = {
+		.origin_ns = eng->origin_ns, .frames = json_stack_frames, .frames_ctx = &res,
+	};
+	struct pl_stack_sink stacks = engine_stack_sink(eng);
 	struct json_writer w = { 0 };
 	struct pl_source *src = NULL;
 	int rc = 1;
 
+	if (stack_resolver_start(&res, eng->stacks, sym))
+		goto out;
 	if (o->json) {
 		json_out_print(stdout, json_ready(eng, o, &ld->paths));
 		fflush(stdout);
@@ -143,15 +178,16 @@ static int run_live(const struct pl_options *o, struct engine *eng, struct pl_lo
 			goto out;
 		engine_add_tap(eng, (struct engine_tap){ json_writer_tap, &w });
 	}
-	src = live_source_new(ld, (struct pl_sink){ engine_on_event, eng }, NULL);
+	src = live_source_new(ld, (struct pl_sink){ engine_on_event, eng }, &stacks);
 	if (!src) {
 		fprintf(stderr, "perflens: cannot read the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
-	rc = o->json ? headless_session(o, eng, &ld->paths, src, &w)
-		     : tui_session(o, eng, &ld->paths, src);
+	rc = o->json ? headless_session(o, eng, ld, src, &w, &res)
+		     : tui_session(o, eng, &ld->paths, src, &res);
 out:
 	json_writer_stop(&w);
+	stack_resolver_stop(&res);
 	source_free(src);
 	return rc;
 }
@@ -162,6 +198,7 @@ int main(int argc, char **argv)
 	struct pl_options o;
 	struct pl_loader ld = { 0 };
 	struct engine *eng = NULL;
+	struct symbolizer *sym = NULL;
 	char err[512];
 	int rc;
 
@@ -191,8 +228,18 @@ int main(int argc, char **argv)
 	if (proctree_seed(eng->pt, "/proc") < 0)
 		fprintf(stderr, "perflens: warning: cannot read /proc: processes born before start "
 			"show without names until they act\n");
-	rc = run_live(&o, eng, &ld);
+	sym = symbolizer_new("/proc", "/proc/kallsyms");
+	if (!sym) {
+		fprintf(stderr, "perflens: cannot set up symbolization: %s\n", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (symbolizer_kernel_restricted(sym))
+		fprintf(stderr, "perflens: warning: /proc/kallsyms shows zero addresses "
+			"(kptr_restrict or no CAP_SYSLOG): kernel frames stay unresolved\n");
+	rc = run_live(&o, eng, &ld, sym);
 out:
+	symbolizer_free(sym);
 	loader_close(&ld);
 	engine_free(eng);
 	return rc;

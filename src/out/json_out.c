@@ -15,6 +15,14 @@ json_object *json_out_string(const char *raw)
 	return json_object_new_string(clean);
 }
 
+json_object *json_out_symbol(const char *raw)
+{
+	char clean[PL_FILE_MAX * 4];
+
+	sanitize_utf8(clean, sizeof(clean), raw, (size_t)-1);
+	return json_object_new_string(clean);
+}
+
 json_object *json_out_fixed(double v, int decimals)
 {
 	char buf[64];

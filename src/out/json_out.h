@@ -19,6 +19,9 @@ struct json_out_ctx {
 
 /* A JSON string from hostile bytes: valid UTF-8, scrubbed. */
 json_object *json_out_string(const char *raw);
+/* Valid UTF-8 but not scrubbed: for symbol names, which hold no secrets
+ * and which the entropy rule would mangle (entry_SYSCALL_64_after_hwframe). */
+json_object *json_out_symbol(const char *raw);
 /* A number with a fixed count of decimals (json-c would print 17 digits). */
 json_object *json_out_fixed(double v, int decimals);
 /* One event as an object ({"type":..., "ts":..., ...}). */

@@ -1,0 +1,168 @@
+#include "kstats.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "skel.h"
+
+#define KSTATS_BATCH 1024
+
+void kstats_open(struct kstats *k, struct pl_loader *l)
+{
+	int fd = bpf_map__fd(l->skel->maps.rb);
+
+	memset(k, 0, sizeof(*k));
+	k->loader = l;
+	/* Run-time accounting costs two clock reads per program run, only
+	 * while this fd is open: perflens' own cost is worth knowing. */
+	k->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	k->page = (size_t)sysconf(_SC_PAGESIZE);
+	k->rb_size = bpf_map__max_entries(l->skel->maps.rb);
+	k->rb_pages = mmap(NULL, 2 * k->page, PROT_READ, MAP_SHARED, fd, 0);
+	if (k->rb_pages == MAP_FAILED) {
+		/* Older kernels map the consumer page read-write only: two maps. */
+		k->rb_pages = NULL;
+	}
+	k->batch_cap = KSTATS_BATCH;
+	k->batch_keys = calloc(k->batch_cap, sizeof(*k->batch_keys));
+	k->batch_vals = calloc(k->batch_cap, sizeof(*k->batch_vals));
+}
+
+void kstats_close(struct kstats *k)
+{
+	if (k->stats_fd >= 0)
+		close(k->stats_fd);
+	if (k->rb_pages)
+		munmap(k->rb_pages, 2 * k->page);
+	free(k->batch_keys);
+	free(k->batch_vals);
+	memset(k, 0, sizeof(*k));
+	k->stats_fd = -1;
+}
+
+size_t kstats_read_blk(struct kstats *k, struct kstats_blk *out, size_t max)
+{
+	struct bpf_map *m = k->loader->skel->maps.blk_hist;
+	struct pl_blk_hist_key key, next, *prev = NULL;
+	size_t n = 0;
+
+	while (n < max && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		if (!bpf_map__lookup_elem(m, &next, sizeof(next), &out[n].h, sizeof(out[n].h), 0))
+			out[n++].key = next;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+static void khist_merge(struct pl_khist *dst, const struct pl_khist *src)
+{
+	dst->count += src->count;
+	dst->sum_ns += src->sum_ns;
+	if (src->max_ns > dst->max_ns)
+		dst->max_ns = src->max_ns;
+	for (size_t i = 0; i < PL_HIST_BUCKETS; i++)
+		dst->b[i] += src->b[i];
+}
+
+int kstats_read_runq(struct kstats *k, struct pl_khist *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct pl_khist *per;
+	uint32_t zero = 0;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu <= 0)
+		return -EINVAL;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(k->loader->skel->maps.runq_hist, &zero, sizeof(zero), per,
+				 ncpu * sizeof(*per), 0))
+		err = -errno;
+	for (int c = 0; !err && c < ncpu; c++)
+		khist_merge(out, &per[c]);
+	free(per);
+	return err;
+}
+
+size_t kstats_read_ops(struct kstats *k, struct kstats_ops *out, size_t max)
+{
+	struct bpf_map *m = k->loader->skel->maps.ops_hist;
+	struct pl_ops_key key, next, *prev = NULL;
+	size_t n = 0;
+
+	while (n < max && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		if (!bpf_map__lookup_elem(m, &next, sizeof(next), &out[n].h, sizeof(out[n].h), 0))
+			out[n++].key = next;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+size_t kstats_read_inflight(struct kstats *k, uint64_t before_ns, struct kstats_inflight *out,
+			    size_t max)
+{
+	int fd = bpf_map__fd(k->loader->skel->maps.inflight);
+	uint32_t in_batch = 0, out_batch = 0;
+	bool first = true;
+	size_t n = 0;
+
+	if (!k->batch_keys || !k->batch_vals)
+		return 0;
+	for (;;) {
+		uint32_t count = (uint32_t)k->batch_cap;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch,
+					       k->batch_keys, k->batch_vals, &count, NULL);
+
+		for (uint32_t i = 0; i < count && n < max; i++) {
+			if (k->batch_vals[i].start_ns >= before_ns)
+				continue;
+			out[n].tid = k->batch_keys[i];
+			out[n++].v = k->batch_vals[i];
+		}
+		if (err) /* ENOENT: that was the last batch */
+			break;
+		in_batch = out_batch;
+		first = false;
+	}
+	return n;
+}
+
+double kstats_ring_fill(struct kstats *k)
+{
+	const volatile uint64_t *cons, *prod;
+
+	if (!k->rb_pages || !k->rb_size)
+		return -1;
+	cons = (const volatile uint64_t *)k->rb_pages;
+	prod = (const volatile uint64_t *)((const char *)k->rb_pages + k->page);
+	return (double)(*prod - *cons) / (double)k->rb_size;
+}
+
+int kstats_bpf_runtime(struct kstats *k, uint64_t *run_ns, uint64_t *run_cnt)
+{
+	struct bpf_program *p;
+
+	*run_ns = *run_cnt = 0;
+	if (k->stats_fd < 0)
+		return -1;
+	bpf_object__for_each_program(p, k->loader->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		uint32_t len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		*run_ns += info.run_time_ns;
+		*run_cnt += info.run_cnt;
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * Resolves stacks to frame strings off the consumer and UI threads.  A
+ * background thread picks up newly interned stacks every 20 ms: it first
+ * snapshots /proc/PID/maps of their processes (so stacks of processes that
+ * exit soon after still resolve), then formats and publishes the frames in
+ * the stack store.  Printers may also resolve synchronously (idempotent).
+ */
+#ifndef PERFLENS_STACK_RESOLVER_H
+#define PERFLENS_STACK_RESOLVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/stacks.h"
+
+struct symbolizer;
+
+struct stack_resolver {
+	pthread_t thread;
+	struct stackstore *ss;
+	struct symbolizer *sym;
+	uint32_t done_upto;   /* ids up to here were handed to the symbolizer */
+	volatile bool stop;
+	bool running;
+	uint64_t resolved;
+};
+
+/* sym may be shared with other readers; the resolver does not own it. */
+int stack_resolver_start(struct stack_resolver *r, struct stackstore *ss, struct symbolizer *sym);
+void stack_resolver_stop(struct stack_resolver *r);
+/* Resolve one stack now if it is not yet (thread-safe). */
+const struct stack_entry *stack_resolve(struct stack_resolver *r, uint32_t id);
+/* Resolve everything interned so far (end of a headless run). */
+void stack_resolve_all(struct stack_resolver *r);
+/* The function part of a frame string: "read_site+0x1c (prog) a.c:3" ->
+ * "read_site"; unresolved "libfoo.so+0x12" -> "libfoo.so".  Returns length. */
+size_t stack_frame_function(const char *frame, char *dst, size_t dstsz);
+
+#endif
