@@ -36,7 +36,8 @@ static const struct unit size_units[] = {
 	{ "t", 1ull << 40 },
 };
 
-/* Past 18 digits the fraction cannot change a uint64 result by even 1. */
+/* Digits past the 18th are worth under a nanosecond even in hours: they are
+ * validated, then ignored, so the fraction cannot overflow. */
 #define FRAC_DIGITS_MAX 18
 
 struct decimal {

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * Everything here is built on one step: turn the bytes at the cursor into
  * the text to output for them (a "glyph") plus its width in columns.  The
@@ -85,8 +87,6 @@ static const struct range zero_width[] = {
 	{ 0x0300, 0x036f }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff },
 	{ 0x200b, 0x200f }, { 0x20d0, 0x20ff }, { 0xfe20, 0xfe2f },
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool in_ranges(uint32_t cp, const struct range *r, size_t n)
 {

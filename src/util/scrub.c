@@ -6,8 +6,7 @@
 #include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MASK "***"
-#define MASK_LEN 3
+#define MASK_LEN 3 /* "***" */
 
 /*
  * One left-to-right pass.  At each input position the matchers are tried in
@@ -28,6 +27,15 @@ struct hit {
 	size_t keep, secret;
 };
 
+/*
+ * Command lines can be megabytes and are written by whoever we trace.  A
+ * matcher restarting after each hit inside a long run would rescan the
+ * rest of it; capping the open-ended scans keeps the pass linear.  Longer
+ * secrets are then hidden piece by piece.
+ */
+#define SCAN_MAX 4096
+#define SCHEME_MAX 32
+
 /* Character classes as bits, so a token shape names its alphabet in one word. */
 enum {
 	C_UP = 1 << 0,
@@ -42,6 +50,7 @@ enum {
 	C_URLSAFE = C_ALNUM | C_US | C_DASH,
 	C_RUN = C_URLSAFE | C_PLUS | C_SLASH, /* base64 of both kinds, minus '=' */
 	C_IDENT = C_URLSAFE | C_DOT,
+	C_SCHEME = C_ALNUM | C_PLUS | C_DOT | C_DASH,
 };
 
 /* Plain ASCII on purpose: <ctype.h> follows the locale. */
@@ -56,11 +65,11 @@ static bool is_cls(char c, unsigned cls)
 	return ctab[(unsigned char)c] & cls;
 }
 
-static size_t span_cls(const char *s, unsigned cls)
+static size_t span_cls(const char *s, unsigned cls, size_t max)
 {
 	size_t n = 0;
 
-	while (is_cls(s[n], cls))
+	while (n < max && is_cls(s[n], cls))
 		n++;
 	return n;
 }
@@ -125,11 +134,16 @@ static bool match_literal(const struct scan *sc, struct hit *h)
 
 /* ---- values after a key ------------------------------------------------- */
 
+static bool is_value_end(char c)
+{
+	return !c || is_space(c) || is_quote(c) || c == '&' || c == ',' || c == ';';
+}
+
 static size_t value_len(const char *s)
 {
 	size_t n = 0;
 
-	while (s[n] && !is_space(s[n]) && !is_quote(s[n]) && !strchr("&,;", s[n]))
+	while (!is_value_end(s[n]))
 		n++;
 	return n;
 }
@@ -283,9 +297,10 @@ static bool match_url(const struct scan *sc, struct hit *h)
 	const char *s = sc->in + sc->r;
 	size_t a, e, at = 0, colon = 0;
 
-	if (!is_cls(s[0], C_UP | C_LO) || is_cls(scan_prev(sc), C_ALNUM))
+	/* Only at the true start of the scheme, so each authority is read once. */
+	if (!is_cls(s[0], C_UP | C_LO) || is_cls(scan_prev(sc), C_SCHEME))
 		return false;
-	a = span_cls(s, C_ALNUM | C_PLUS | C_DOT | C_DASH);
+	a = span_cls(s, C_SCHEME, SCHEME_MAX);
 	if (strncmp(s + a, "://", 3))
 		return false;
 	a += 3;
@@ -306,11 +321,12 @@ static bool match_url(const struct scan *sc, struct hit *h)
 static bool match_pem(const struct scan *sc, struct hit *h)
 {
 	static const char begin[] = "-----BEGIN ", kind[] = "PRIVATE KEY", dashes[] = "-----";
-	const char *s = sc->in + sc->r, *label = s + sizeof(begin) - 1, *body, *end;
+	const char *s = sc->in + sc->r, *label, *body, *end;
 	size_t n = 0, klen = sizeof(kind) - 1;
 
 	if (strncmp(s, begin, sizeof(begin) - 1))
 		return false;
+	label = s + sizeof(begin) - 1;
 	while (is_cls(label[n], C_UP | C_DIG) || label[n] == ' ')
 		n++;
 	/* "PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ... */
@@ -324,7 +340,7 @@ static bool match_pem(const struct scan *sc, struct hit *h)
 
 /* ---- token shapes ------------------------------------------------------- */
 
-/* A literal, then a run of `cls` characters, min..max long (max 0: any). */
+/* A literal, then a run of `cls` characters, min..max long (max 0: SCAN_MAX). */
 struct seg {
 	const char *lit;
 	unsigned short cls, min, max;
@@ -357,13 +373,12 @@ static size_t shape_len(const struct seg *seg, const char *s)
 	size_t p = 0;
 
 	for (int i = 0; i < SHAPE_SEGS && seg[i].lit; i++) {
-		size_t lit = strlen(seg[i].lit), run = 0;
+		size_t lit = strlen(seg[i].lit), run;
 
 		if (strncmp(s + p, seg[i].lit, lit))
 			return 0;
 		p += lit;
-		while (is_cls(s[p + run], seg[i].cls) && (!seg[i].max || run < seg[i].max))
-			run++;
+		run = span_cls(s + p, seg[i].cls, seg[i].max ? seg[i].max : SCAN_MAX);
 		if (run < seg[i].min)
 			return 0;
 		p += run;
@@ -375,7 +390,9 @@ static bool match_shape(const struct scan *sc, struct hit *h)
 {
 	const char *s = sc->in + sc->r;
 
-	if (is_cls(scan_prev(sc), C_ALNUM)) /* "task-..." does not hold "sk-..." */
+	/* A token starts a word ("task-..." holds no "sk-...").  Not restarting
+	 * inside a word also keeps a hostile "-eyJ-eyJ-eyJ..." linear. */
+	if (is_cls(scan_prev(sc), C_URLSAFE))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
 		size_t n = shape_len(shapes[i], s), keep = strlen(shapes[i][0].lit);
@@ -433,7 +450,7 @@ static bool looks_like_path(const char *s, size_t n)
 	if (s[0] == '/')
 		return true;
 	for (size_t i = 0; i < n;) {
-		size_t lo = span_cls(s + i, C_LO);
+		size_t lo = span_cls(s + i, C_LO, n - i);
 
 		if (lo >= 2 && (i + lo == n || s[i + lo] == '/') && (i == 0 || s[i - 1] == '/'))
 			return true;
@@ -451,11 +468,15 @@ static bool match_entropy(const struct scan *sc, struct hit *h)
 
 	if (!component && is_cls(prev, C_RUN))
 		return false; /* judged once, at the start of the run */
-	n = span_cls(s, component ? C_RUN & ~C_SLASH : C_RUN);
-	for (pad = 0; s[n + pad] == '='; pad++)
+	n = span_cls(s, component ? C_RUN & ~C_SLASH : C_RUN, SCAN_MAX);
+	if (n == 0)
+		return false;
+	for (pad = 0; pad < 2 && s[n + pad] == '='; pad++) /* base64 pads with 0-2 */
 		;
-	/* A name, not a value: "SOMEKEY=value", "name:value". */
-	if (s[n] == ':' || (pad && is_cls(s[n + pad], C_RUN)))
+	/* A name, not a value: "SOMEKEY=value", "name:value".  Padding ends a
+	 * value; anything else after '=' (even the "***" of an earlier pass)
+	 * is a value, so scrubbing twice changes nothing. */
+	if (s[n] == ':' || (pad && !is_value_end(s[n + pad])))
 		return false;
 	n += pad;
 	if (n < ENTROPY_RUN_MIN || (s[0] == '_' && (s[1] == 'Z' || s[1] == 'R')))
