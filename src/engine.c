@@ -25,7 +25,9 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->pt = proctree_new(cfg->proc_cap, cfg->keep_exited_ns);
 	e->stacks = stackstore_new(cfg->stack_cap ? cfg->stack_cap : 65536);
 	e->agg = stackagg_new(cfg->agg_cap ? cfg->agg_cap : 131072);
-	if (!e->tl || !e->log || !e->pt || !e->stacks || !e->agg) {
+	e->cg = cgstats_new(1024);
+	e->sat = satstore_new(cfg->window_s);
+	if (!e->tl || !e->log || !e->pt || !e->stacks || !e->agg || !e->cg || !e->sat) {
 		engine_free(e);
 		return NULL;
 	}
@@ -44,6 +46,8 @@ void engine_free(struct engine *e)
 	proctree_free(e->pt);
 	stackstore_free(e->stacks);
 	stackagg_free(e->agg);
+	cgstats_free(e->cg);
+	satstore_free(e->sat);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
 }
@@ -147,19 +151,29 @@ static void account_totals(struct engine_totals *t, const struct pl_event *ev)
 	}
 }
 
+static void run_taps(struct engine *e, const struct pl_event *ev)
+{
+	for (int i = 0; i < e->ntaps; i++)
+		e->taps[i].fn(e->taps[i].ctx, ev);
+}
+
 void engine_ingest(struct engine *e, const struct pl_event *ev)
 {
-	if (ev->type == 0 || ev->type >= PL_EV_TYPE_MAX)
+	if (ev->type == 0 || ev->type >= PL_EV_ALL_MAX)
 		return;
+	if (ev->type >= PL_EV_TYPE_MAX) {
+		run_taps(e, ev);
+		return;
+	}
 	e->events++;
 	account_totals(&e->tot, ev);
 	timeline_add(e->tl, engine_sec(e, ev->ts_ns), ev);
 	account_proc(e, ev);
 	account_stacks(e, ev);
+	cgstats_account(e->cg, ev);
 	if (ev->type != PL_EV_SAMPLE)
 		eventlog_push(e->log, ev);
-	for (int i = 0; i < e->ntaps; i++)
-		e->taps[i].fn(e->taps[i].ctx, ev);
+	run_taps(e, ev);
 }
 
 void engine_on_event(void *ctx, const struct pl_event *ev)

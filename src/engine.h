@@ -15,7 +15,9 @@
 #include "store/eventlog.h"
 #include "store/hist.h"
 #include "store/stackagg.h"
+#include "store/cgstats.h"
 #include "store/proctree.h"
+#include "store/satstore.h"
 #include "store/stacks.h"
 #include "store/timeline.h"
 
@@ -53,6 +55,8 @@ struct engine {
 	struct proctree *pt;
 	struct stackstore *stacks;
 	struct stackagg *agg;       /* per (role, pid, stacks) */
+	struct cgstats *cg;
+	struct satstore *sat;       /* written by the 1 Hz sampler */
 	struct engine_totals tot;
 	uint64_t events;
 	struct engine_tap taps[ENGINE_MAX_TAPS];

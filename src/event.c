@@ -2,10 +2,11 @@
 
 #include <string.h>
 
-static const char *const type_names[PL_EV_TYPE_MAX] = {
+static const char *const type_names[PL_EV_ALL_MAX] = {
 	[PL_EV_READ] = "read",   [PL_EV_WRITE] = "write", [PL_EV_SYNC] = "sync",
 	[PL_EV_BLOCK] = "block", [PL_EV_FORK] = "fork",   [PL_EV_EXEC] = "exec",
-	[PL_EV_EXIT] = "exit",   [PL_EV_SAMPLE] = "sample",
+	[PL_EV_EXIT] = "exit",   [PL_EV_SAMPLE] = "sample", [PL_EV_INFLIGHT] = "inflight",
+	[PL_EV_TICK] = "tick",
 };
 
 static const char *const kind_names[PL_KIND_MAX] = {
@@ -20,7 +21,7 @@ static const char *const bop_names[] = {
 
 const char *pl_type_name(unsigned type)
 {
-	return type < PL_EV_TYPE_MAX && type_names[type] ? type_names[type] : "?";
+	return type < PL_EV_ALL_MAX && type_names[type] ? type_names[type] : "?";
 }
 
 const char *pl_kind_name(unsigned kind)

@@ -13,6 +13,15 @@
 
 #define PL_FILE_MAX 384 /* joined path, "…/" prefix included */
 
+/* Event types made in user space (after the kernel's PL_EV_TYPE_MAX):
+ * they reach the taps (printers, recorder) but not the per-type stores. */
+#define PL_EV_INFLIGHT 9 /* an op still running past the threshold (u.io, lat = age) */
+#define PL_EV_TICK 10    /* the 1 Hz saturation sample for u.tick.sec is in the store */
+#define PL_EV_ALL_MAX 11
+
+/* u.io.flags for PL_EV_INFLIGHT */
+#define PL_INFLIGHT_CLOSED 0x80 /* it finished (its real event follows or came) */
+
 struct pl_io_info {
 	uint64_t start_ns;
 	uint64_t lat_ns;
@@ -73,6 +82,10 @@ struct pl_sample_info {
 	uint32_t cpu;
 };
 
+struct pl_tick_info {
+	int64_t sec;        /* timeline second the sample describes */
+};
+
 struct pl_event {
 	uint64_t ts_ns;     /* CLOCK_MONOTONIC at completion */
 	uint64_t cgroup_id;
@@ -88,6 +101,7 @@ struct pl_event {
 		struct pl_exec_info exec;
 		struct pl_exit_info exit;
 		struct pl_sample_info sample;
+		struct pl_tick_info tick;
 	} u;
 };
 

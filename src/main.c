@@ -16,9 +16,12 @@
 #include "live/loader.h"
 #include "options.h"
 #include "query/hot.h"
+#include "sampler.h"
+#include "sys/cgroup.h"
 #include "stack_resolver.h"
 #include "sym/symbolizer.h"
 #include "out/folded.h"
+#include "out/json_sat.h"
 #include "out/json_stacks.h"
 #include "out/json_summary.h"
 #include "out/json_writer.h"
@@ -96,6 +99,7 @@ static void finish_stacks(const struct pl_options *o, struct engine *eng, struct
 	struct hot_table hot;
 	int n;
 
+	json_sat_summary(eng, in->extra, o->top_n);
 	if (!hot_build(eng, res, &hot)) {
 		in->hot = json_hot(&hot, eng, ld->pmu_on ? ld->pmu.event : "off", o->top_n, 10);
 		hot_free(&hot);
@@ -109,10 +113,11 @@ static void finish_stacks(const struct pl_options *o, struct engine *eng, struct
 
 static int headless_session(const struct pl_options *o, struct engine *eng,
 			    struct pl_loader *ld, struct pl_source *src, struct json_writer *w,
-			    struct stack_resolver *res)
+			    struct stack_resolver *res, struct sampler *smp)
 {
 	const struct pl_paths *paths = &ld->paths;
-	struct summary_inputs in = { .paths = paths, .top_n = o->top_n };
+	struct summary_inputs in = { .paths = paths, .top_n = o->top_n,
+				     .extra = json_object_new_object() };
 	struct consumer c = { 0 };
 	uint64_t t0 = engine_now_ns();
 	int err = consumer_start(&c, src, eng, 10);
@@ -120,6 +125,7 @@ static int headless_session(const struct pl_options *o, struct engine *eng,
 	if (err)
 		return 1;
 	wait_until_done(eng, o, &c, o->output_none ? NULL : w);
+	sampler_stop(smp);
 	consumer_stop(&c);
 	if (c.error)
 		fprintf(stderr, "perflens: ring buffer: %s\n", strerror(-c.error));
@@ -161,19 +167,27 @@ static int run_live(const struct pl_options *o, struct engine *eng, struct pl_lo
 	struct stack_resolver res = { 0 };
 	struct json_out_ctx jctx = {
 		.origin_ns = eng->origin_ns, .frames = json_stack_frames, .frames_ctx = &res,
+		.tick = json_tick, .tick_ctx = eng,
 	};
+	struct kstats ks;
+	struct sampler smp = { 0 };
+	struct cgroup_mounts cgm = { 0 };
 	struct pl_stack_sink stacks = engine_stack_sink(eng);
 	struct json_writer w = { 0 };
 	struct pl_source *src = NULL;
 	int rc = 1;
 
+	ks.loader = NULL;
 	if (stack_resolver_start(&res, eng->stacks, sym))
 		goto out;
+	engine_add_tap(eng, (struct engine_tap){ stack_resolver_tap, &res });
 	if (o->json) {
 		json_out_print(stdout, json_ready(eng, o, &ld->paths));
 		fflush(stdout);
 	}
 	if (o->json && !o->output_none) {
+		cgroup_detect(CGROUP_MOUNTINFO, &cgm);
+		jctx.ids = idnames_new(cgm.v2_root, "/proc");
 		if (json_writer_start(&w, stdout, o->queue_cap, &jctx))
 			goto out;
 		engine_add_tap(eng, (struct engine_tap){ json_writer_tap, &w });
@@ -183,10 +197,17 @@ static int run_live(const struct pl_options *o, struct engine *eng, struct pl_lo
 		fprintf(stderr, "perflens: cannot read the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
-	rc = o->json ? headless_session(o, eng, ld, src, &w, &res)
+	kstats_open(&ks, ld);
+	if (sampler_start(&smp, eng, o, &ks))
+		goto out;
+	rc = o->json ? headless_session(o, eng, ld, src, &w, &res, &smp)
 		     : tui_session(o, eng, &ld->paths, src, &res);
 out:
+	sampler_stop(&smp);
+	if (ks.loader)
+		kstats_close(&ks);
 	json_writer_stop(&w);
+	idnames_free(jctx.ids);
 	stack_resolver_stop(&res);
 	source_free(src);
 	return rc;

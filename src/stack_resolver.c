@@ -56,12 +56,61 @@ static void resolve_new(struct stack_resolver *r)
 	r->done_upto = upto;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void stack_resolver_tap(void *ctx, const struct pl_event *ev)
+{
+	struct stack_resolver *r = ctx;
+	struct resolver_hint h;
+
+	if (ev->type == PL_EV_EXEC)
+		h = (struct resolver_hint){ ev->pid, ev->ts_ns + 20 * 1000000ull };
+	else if (ev->type == PL_EV_FORK)
+		h = (struct resolver_hint){ ev->u.fork.child_pid, ev->ts_ns };
+	else
+		return;
+	pthread_mutex_lock(&r->hint_lock);
+	if (r->hint_len < RESOLVER_HINTS)
+		r->hints[(r->hint_head + r->hint_len++) % RESOLVER_HINTS] = h;
+	else
+		r->hints_dropped++;
+	pthread_mutex_unlock(&r->hint_lock);
+}
+
+/* Snapshot the maps of hinted processes that are due (oldest first). */
+static void take_hints(struct stack_resolver *r)
+{
+	uint64_t now = mono_ns();
+
+	for (;;) {
+		struct resolver_hint h;
+
+		pthread_mutex_lock(&r->hint_lock);
+		if (!r->hint_len || r->hints[r->hint_head].not_before_ns > now) {
+			pthread_mutex_unlock(&r->hint_lock);
+			return;
+		}
+		h = r->hints[r->hint_head];
+		r->hint_head = (r->hint_head + 1) % RESOLVER_HINTS;
+		r->hint_len--;
+		pthread_mutex_unlock(&r->hint_lock);
+		symbolizer_note_pid(r->sym, h.pid);
+	}
+}
+
 static void *resolver_main(void *arg)
 {
 	struct stack_resolver *r = arg;
-	struct timespec tick = { 0, 20 * 1000000L };
+	struct timespec tick = { 0, 10 * 1000000L };
 
 	while (!r->stop) {
+		take_hints(r);
 		resolve_new(r);
 		nanosleep(&tick, NULL);
 	}
@@ -75,6 +124,7 @@ int stack_resolver_start(struct stack_resolver *r, struct stackstore *ss, struct
 	memset(r, 0, sizeof(*r));
 	r->ss = ss;
 	r->sym = sym;
+	pthread_mutex_init(&r->hint_lock, NULL);
 	e = pthread_create(&r->thread, NULL, resolver_main, r);
 	r->running = e == 0;
 	return -e;
@@ -88,6 +138,7 @@ void stack_resolver_stop(struct stack_resolver *r)
 	pthread_join(r->thread, NULL);
 	r->running = false;
 	r->stop = false;
+	pthread_mutex_destroy(&r->hint_lock);
 }
 
 void stack_resolve_all(struct stack_resolver *r)

@@ -108,9 +108,40 @@ static void add_exit(json_object *o, const struct pl_event *ev)
 	add(o, "lifetime_s", json_out_fixed(ev->u.exit.lifetime_ns / 1e9, 6));
 }
 
+static void add_inflight(json_object *o, const struct pl_event *ev)
+{
+	const struct pl_io_info *io = &ev->u.io;
+
+	add(o, "state", json_object_new_string(io->flags & PL_INFLIGHT_CLOSED ? "closed" : "open"));
+	add(o, "op", json_object_new_string(pl_type_name(io->syscall_nr)));
+	add(o, "age_us", us(io->lat_ns));
+	add(o, "kind", json_object_new_string(pl_kind_name(ev->kind)));
+	add(o, "file", json_out_string(io->file));
+	add(o, "fd", json_object_new_int(io->fd));
+}
+
+static void add_ids(json_object *o, const struct pl_event *ev, const struct json_out_ctx *ctx)
+{
+	const char *cg;
+	uint32_t ns;
+
+	if (!ctx->ids || ev->type == PL_EV_INFLIGHT)
+		return;
+	cg = idnames_cgroup(ctx->ids, ev->cgroup_id);
+	if (cg)
+		add(o, "cgroup", json_out_string(cg));
+	ns = idnames_nspid(ctx->ids, ev->pid);
+	if (ns)
+		add(o, "nspid", json_object_new_int64(ns));
+}
+
 json_object *json_out_event(const struct pl_event *ev, const struct json_out_ctx *ctx)
 {
-	json_object *o = json_object_new_object();
+	json_object *o;
+
+	if (ev->type == PL_EV_TICK)
+		return ctx->tick ? ctx->tick(ctx->tick_ctx, ev->u.tick.sec) : NULL;
+	o = json_object_new_object();
 
 	add(o, "type", json_object_new_string(pl_type_name(ev->type)));
 	add(o, "ts", json_out_fixed(((double)ev->ts_ns - (double)ctx->origin_ns) / 1e9, 6));
@@ -118,6 +149,7 @@ json_object *json_out_event(const struct pl_event *ev, const struct json_out_ctx
 	add(o, "tid", json_object_new_int64(ev->tid));
 	add(o, "comm", json_out_string(ev->comm));
 	add(o, "cgroup_id", json_object_new_int64((int64_t)ev->cgroup_id));
+	add_ids(o, ev, ctx);
 	switch (ev->type) {
 	case PL_EV_READ: case PL_EV_WRITE: case PL_EV_SYNC:
 		add_io(o, ev, ctx);
@@ -136,12 +168,17 @@ json_object *json_out_event(const struct pl_event *ev, const struct json_out_ctx
 	case PL_EV_EXIT:
 		add_exit(o, ev);
 		break;
+	case PL_EV_INFLIGHT:
+		add_inflight(o, ev);
+		break;
 	}
 	return o;
 }
 
 int json_out_print(FILE *f, json_object *obj)
 {
+	if (!obj)
+		return 0;
 	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 							     JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = fprintf(f, "%s\n", s) < 0 ? -EIO : 0;

@@ -1,0 +1,14 @@
+/* Saturation, devices, cgroups and own cost as JSON (tick lines, summary). */
+#ifndef PERFLENS_JSON_SAT_H
+#define PERFLENS_JSON_SAT_H
+
+#include <json-c/json.h>
+
+#include "../engine.h"
+
+/* A json_out_ctx.tick callback (ctx = engine): takes the engine lock. */
+json_object *json_tick(void *ctx, int64_t sec);
+/* Summary objects "devices", "cgroups", "saturation", "self"; engine lock held. */
+void json_sat_summary(struct engine *e, json_object *summary, int top_n);
+
+#endif

@@ -1,0 +1,57 @@
+#include "satstore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct satstore *satstore_new(unsigned window_s)
+{
+	struct satstore *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->window = window_s;
+	s->last_sec = -1;
+	s->psi = series_new(window_s, SAT_PSI_NFIELDS);
+	s->runq = series_new(window_s, SAT_RUNQ_NFIELDS);
+	s->self = series_new(window_s, SAT_SELF_NFIELDS);
+	if (!s->psi || !s->runq || !s->self) {
+		satstore_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void satstore_free(struct satstore *s)
+{
+	if (!s)
+		return;
+	series_free(s->psi);
+	series_free(s->runq);
+	series_free(s->self);
+	for (int i = 0; i < s->ndevs; i++)
+		series_free(s->devs[i].ts);
+	free(s);
+}
+
+struct sat_dev *satstore_dev(struct satstore *s, const char *name)
+{
+	struct sat_dev *d;
+
+	for (int i = 0; i < s->ndevs; i++)
+		if (!strcmp(s->devs[i].name, name))
+			return &s->devs[i];
+	if (s->ndevs >= SAT_MAX_DEVS) {
+		s->devs_left_out++;
+		return NULL;
+	}
+	d = &s->devs[s->ndevs];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->rotational = -1;
+	d->ts = series_new(s->window, SAT_DEV_NFIELDS);
+	if (!d->ts)
+		return NULL;
+	s->ndevs++;
+	return d;
+}
