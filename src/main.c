@@ -213,6 +213,26 @@ out:
 	return rc;
 }
 
+/* --cgroup PATH -> the id and level the in-kernel filter compares. */
+static int resolve_cgroup(struct pl_options *o)
+{
+	struct cgroup_mounts m = { 0 };
+	char msg[256];
+
+	if (!o->cgroup_path[0])
+		return 0;
+	if (cgroup_detect(CGROUP_MOUNTINFO, &m) || !m.v2_root[0]) {
+		fprintf(stderr, "perflens: --cgroup: no cgroup v2 hierarchy is mounted\n");
+		return -1;
+	}
+	if (cgroup_resolve(m.v2_root, o->cgroup_path, &o->cgroup_id, &o->cgroup_level, msg,
+			   sizeof(msg))) {
+		fprintf(stderr, "perflens: --cgroup: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct engine_config ecfg = { .proc_cap = 32768, .keep_exited_ns = 120ull * 1000000000ull };
@@ -227,6 +247,8 @@ int main(int argc, char **argv)
 	rc = options_parse(&o, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : 2;
+	if (resolve_cgroup(&o))
+		return 2;
 	scrub_set_enabled(o.scrub);
 	loader_set_verbose(o.verbose);
 	install_signals();

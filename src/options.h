@@ -44,6 +44,8 @@ struct pl_options {
 	bool all_ops;            /* histograms of every I/O syscall per process */
 	bool runqlat;            /* run-queue latency histogram */
 	char cgroup_path[256];   /* --cgroup: only tasks under this v2 cgroup */
+	uint64_t cgroup_id;      /* resolved from cgroup_path at start */
+	int cgroup_level;
 };
 
 /* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,

@@ -59,6 +59,9 @@ static void set_config(struct perflens_bpf *skel, const struct pl_options *o, bo
 	c->stack_depth = o->stack_depth;
 	c->block_stacks = o->block_stacks;
 	c->all_ops = o->all_ops;
+	c->filter_cgroup = o->cgroup_path[0] != '\0';
+	c->cgroup_id = o->cgroup_id;
+	c->cgroup_level = (uint32_t)o->cgroup_level;
 	c->runqlat = o->runqlat;
 }
 

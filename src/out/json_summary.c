@@ -65,6 +65,8 @@ json_object *json_ready(const struct engine *e, const struct pl_options *o,
 	add(r, "pids", pids);
 	add(r, "follow_children", json_object_new_boolean(o->follow_children));
 	add(r, "comm", o->comm[0] ? json_out_string(o->comm) : NULL);
+	add(r, "cgroup", o->cgroup_path[0] ? json_out_string(o->cgroup_path) : NULL);
+	add(r, "all_ops", json_object_new_boolean(o->all_ops));
 	add(r, "scrub", json_object_new_boolean(o->scrub));
 	add(r, "stack_depth", json_object_new_int(o->stack_depth));
 	if (paths)

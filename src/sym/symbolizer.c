@@ -75,6 +75,17 @@ int symbolizer_note_pid(struct symbolizer *s, uint32_t pid)
 	return err;
 }
 
+int symbolizer_note_exec(struct symbolizer *s, uint32_t pid)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	usym_forget(s->usym, pid);
+	err = note_pid_locked(s, pid);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
 void symbolizer_forget_pid(struct symbolizer *s, uint32_t pid)
 {
 	pthread_mutex_lock(&s->lock);

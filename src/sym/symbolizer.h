@@ -63,6 +63,11 @@ void symbolizer_free(struct symbolizer *s);
  * e.g. when its first event is seen, so its stacks resolve after it exits).
  * Cheap when pid is known.  0, or -errno when the maps cannot be read. */
 int symbolizer_note_pid(struct symbolizer *s, uint32_t pid);
+/* pid has a new image: it ran exec, or it is a fork child whose pid may
+ * have belonged to an older process.  note_pid() would keep the old
+ * snapshot (names from the wrong binary), so drop it and read the maps
+ * again now.  0, or -errno when the maps cannot be read. */
+int symbolizer_note_exec(struct symbolizer *s, uint32_t pid);
 /* Drop pid's snapshot once its last stack has been formatted. */
 void symbolizer_forget_pid(struct symbolizer *s, uint32_t pid);
 /* Format the n addresses of one stack (innermost first) into frames, which
