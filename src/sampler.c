@@ -381,8 +381,11 @@ static void name_cgroups(struct sampler *s)
 	engine_unlock(s->eng);
 	for (size_t i = 0; i < n; i++) {
 		char path[256], name[64];
+		int r = cgroup_path(st->cgc, ids[i], path, sizeof(path));
 
-		if (cgroup_path(st->cgc, ids[i], path, sizeof(path)) < 0)
+		if (r == -EAGAIN)
+			continue; /* the walk is rate-limited: try again next second */
+		if (r < 0)
 			snprintf(path, sizeof(path), "?cgroup-id-%llu", (unsigned long long)ids[i]);
 		cgroup_short_name(path, name, sizeof(name));
 		engine_lock(s->eng);
@@ -497,6 +500,10 @@ void sampler_stop(struct sampler *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
 		s->running = false;
+		/* Name what the last second brought, for the summary. */
+		if (s->st->cgc)
+			cgroup_cache_rebuild(s->st->cgc);
+		name_cgroups(s);
 	}
 	if (s->st) {
 		cgroup_cache_free(s->st->cgc);

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../sys/psi.h"
 #include "json_out.h"
 
 static void add(json_object *o, const char *k, json_object *v)
@@ -20,7 +21,6 @@ static json_object *i64(uint64_t v)
 	return json_object_new_int64((int64_t)v);
 }
 
-static const char *const psi_names[] = { "cpu", "io", "memory" };
 
 static json_object *psi_now(const double *v)
 {
@@ -35,7 +35,7 @@ static json_object *psi_now(const double *v)
 		add(p, "some_pct", num(v[SAT_PSI_CPU_SOME + 2 * r]));
 		add(p, "full_pct", v[SAT_PSI_CPU_FULL + 2 * r] < 0 ? NULL
 								 : num(v[SAT_PSI_CPU_FULL + 2 * r]));
-		add(o, psi_names[r], p);
+		add(o, psi_resource_name(r), p);
 	}
 	return o;
 }
@@ -55,6 +55,7 @@ static json_object *dev_now(const struct sat_dev *d)
 	add(o, "util_pct", num(d->util_pct));
 	add(o, "queue_depth", num(d->qdepth));
 	add(o, "in_flight", i64(d->in_flight));
+	add(o, "requests_total", i64(d->requests));
 	return o;
 }
 
@@ -212,7 +213,7 @@ static json_object *saturation_json(const struct satstore *s)
 
 		add(p, "some_pct", series_stats(s->psi, SAT_PSI_CPU_SOME + 2 * r));
 		add(p, "full_pct", series_stats(s->psi, SAT_PSI_CPU_FULL + 2 * r));
-		add(psi, psi_names[r], p);
+		add(psi, psi_resource_name(r), p);
 	}
 	add(o, "psi", s->psi_available ? psi : (json_object_put(psi), NULL));
 	add(rq, "count", i64(s->runq_all.count));
