@@ -18,6 +18,7 @@
 #include "util/devname.h"
 
 #define SAMPLER_MAX_BLK 128
+#define SAMPLER_MAX_OPS 1024
 
 struct sampler_state {
 	struct kstats_blk prev_blk[SAMPLER_MAX_BLK], cur_blk[SAMPLER_MAX_BLK];
@@ -32,6 +33,7 @@ struct sampler_state {
 	struct selfstat_sample prev_self;
 	uint64_t prev_bpf_ns, prev_events, prev_ts;
 	struct dstate_result dstate;
+	struct kstats_ops ops[SAMPLER_MAX_OPS];
 	struct sat_inflight open[SAT_MAX_INFLIGHT]; /* stuck ops seen last scan */
 	int nopen;
 	struct kstats_inflight scan[SAT_MAX_INFLIGHT * 4];
@@ -338,6 +340,34 @@ static void sample_self(struct sampler *s, struct satstore *sat, int64_t sec, do
 	series_push(sat->self, sec, v);
 }
 
+static void sample_all_ops(struct sampler *s, struct satstore *sat)
+{
+	struct sampler_state *st = s->st;
+	size_t n = kstats_read_ops(s->ks, st->ops, SAMPLER_MAX_OPS);
+
+	sat->nops = 0;
+	sat->ops_left_out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct sat_ops *o;
+		struct hist h;
+
+		if (sat->nops >= SAT_MAX_OPS) {
+			sat->ops_left_out++;
+			continue;
+		}
+		khist_to_hist(&st->ops[i].h, NULL, &h);
+		o = &sat->ops[sat->nops++];
+		o->pid = st->ops[i].key.pid;
+		o->type = (uint8_t)st->ops[i].key.type;
+		o->count = h.count;
+		o->sum_ns = h.sum;
+		o->max_ns = h.max;
+		o->p50_ns = hist_percentile(&h, 50);
+		o->p90_ns = hist_percentile(&h, 90);
+		o->p99_ns = hist_percentile(&h, 99);
+	}
+}
+
 static void push_device_series(struct satstore *sat, int64_t sec)
 {
 	for (int i = 0; i < sat->ndevs; i++) {
@@ -425,6 +455,8 @@ void sampler_tick(struct sampler *s)
 	if (s->ks) {
 		sample_devices(s, sat, dt);
 		sample_runq(s, sat, sec);
+		if (s->opts->all_ops)
+			sample_all_ops(s, sat);
 	}
 	sample_diskstats(s, sat, dt);
 	sample_psi(s, sat, sec, dt);

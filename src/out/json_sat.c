@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../sys/psi.h"
 #include "json_out.h"
@@ -227,6 +228,40 @@ static json_object *saturation_json(const struct satstore *s)
 	return o;
 }
 
+static int cmp_ops(const void *a, const void *b)
+{
+	const struct sat_ops *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+/* --all-ops: the full distribution per process and type, busiest first. */
+static json_object *all_ops_json(struct engine *e, int top_n)
+{
+	struct satstore *s = e->sat;
+	struct sat_ops sorted[SAT_MAX_OPS];
+	json_object *a = json_object_new_array();
+
+	memcpy(sorted, s->ops, s->nops * sizeof(sorted[0]));
+	qsort(sorted, s->nops, sizeof(sorted[0]), cmp_ops);
+	for (int i = 0; i < s->nops && i < top_n; i++) {
+		json_object *o = json_object_new_object();
+		struct proc_node *n = proctree_find(e->pt, sorted[i].pid);
+
+		add(o, "pid", i64(sorted[i].pid));
+		add(o, "comm", json_out_string(n ? n->comm : "?"));
+		add(o, "op", json_object_new_string(pl_type_name(sorted[i].type)));
+		add(o, "count", i64(sorted[i].count));
+		add(o, "p50_us", num(sorted[i].p50_ns / 1e3));
+		add(o, "p90_us", num(sorted[i].p90_ns / 1e3));
+		add(o, "p99_us", num(sorted[i].p99_ns / 1e3));
+		add(o, "max_us", num(sorted[i].max_ns / 1e3));
+		add(o, "mean_us", num(sorted[i].count ? sorted[i].sum_ns / 1e3 / sorted[i].count : 0));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 void json_sat_summary(struct engine *e, json_object *summary, int top_n)
 {
 	struct satstore *s = e->sat;
@@ -243,4 +278,6 @@ void json_sat_summary(struct engine *e, json_object *summary, int top_n)
 	add(self, "bpf_run_ns", i64(s->bpf_run_ns));
 	add(self, "bpf_run_cnt", i64(s->bpf_run_cnt));
 	add(summary, "self", self);
+	if (s->nops)
+		add(summary, "all_ops", all_ops_json(e, top_n));
 }

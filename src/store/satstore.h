@@ -20,6 +20,7 @@
 #define SAT_MAX_DEVS 32
 #define SAT_MAX_INFLIGHT 256
 #define SAT_MAX_DSTATE 16
+#define SAT_MAX_OPS 256
 
 /* Fields of the per-second series. */
 enum sat_psi_field {
@@ -65,6 +66,14 @@ struct sat_inflight {
 	char file[PL_FILE_MAX];
 };
 
+/* --all-ops: every I/O syscall of a process, not only the slow tail. */
+struct sat_ops {
+	uint32_t pid;
+	uint8_t type;            /* PL_EV_READ/WRITE/SYNC */
+	uint64_t count;
+	uint64_t p50_ns, p90_ns, p99_ns, max_ns, sum_ns;
+};
+
 struct sat_dstate {
 	uint32_t pid, count;
 	char comm[PL_COMM_LEN + 1];
@@ -88,6 +97,9 @@ struct satstore {
 	uint32_t dstate_total;
 	struct sat_dstate dstate[SAT_MAX_DSTATE];
 	int ndstate;
+	struct sat_ops ops[SAT_MAX_OPS];
+	int nops;
+	uint64_t ops_left_out;
 	struct series *self;     /* enum sat_self_field */
 	double self_cpu_pct, self_bpf_pct, self_ring_fill_pct;
 	uint64_t self_rss_bytes, bpf_run_ns, bpf_run_cnt;

@@ -15,6 +15,11 @@
  * Tables live in a cache keyed by GNU build-id (else by device, inode and
  * mtime), so every process mapping the same libc shares one table.
  *
+ * Separate debuginfo is found by libdw's standard search (build-id and
+ * .gnu_debuglink under /usr/lib/debug).  When DEBUGINFOD_URLS is set, that
+ * search ends with a debuginfod download, which can take seconds: whether
+ * to allow it is the program's decision, made before threads start.
+ *
  * Nothing here is thread-safe (libdwfl is not either): the symbolizer
  * facade serialises callers.  Everything does file I/O: never call it from
  * the consumer or UI thread.

@@ -15,7 +15,14 @@
  *   kernel, resolved   "func+0xoff", plus " [module]" for module symbols
  *   unknown            "0xADDR"        (kernel: no symbol or kallsyms restricted;
  *                                      user: the process's maps were never read)
+ * func drops a symbol version ("__libc_start_main@@GLIBC_2.34" shows as
+ * "__libc_start_main"); file is the path DWARF records (may be relative).
  * Names are raw bytes from ELF files and kallsyms: sanitize before display.
+ *
+ * User stacks come from frame-pointer unwinding.  Code built without frame
+ * pointers (Debian's libc) hides its caller: main -> outer -> read_site ->
+ * read() reads as `read (libc) <- outer <- main`.  That lost frame is a
+ * known limit, not a symbolization error.
  *
  * Frames after the first are return addresses: they are looked up at
  * address - 1 (the call instruction) so a call ending a function still

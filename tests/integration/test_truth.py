@@ -157,3 +157,21 @@ def test_cpu_saturation_rises_under_stress():
     assert load_psi > base_psi and load_psi > 20, (base_psi, load_psi)
     assert summary["saturation"]["runq"]["p99_us"] > 0
     assert summary["self"]["bpf_run_cnt"] > 0
+
+
+def test_all_ops_counts_every_read():
+    """--all-ops: a dd doing 20000 one-byte reads appears with >= 20000 reads and
+    sub-threshold percentiles (none of them was slow); without --all-ops the
+    summary has no all_ops (control)."""
+    with running("-t", "5ms", "--all-ops", "--output", "none") as pl:
+        dd = subprocess.run(["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=20000",
+                             "status=none"], check=True)
+        time.sleep(1.5)
+        summary = pl.stop()
+    assert dd.returncode == 0
+    rows = [r for r in summary["all_ops"] if r["comm"] == "dd" and r["op"] == "read"]
+    assert rows and rows[0]["count"] >= 20000, summary["all_ops"][:5]
+    assert rows[0]["p50_us"] < 5000 and rows[0]["p99_us"] >= rows[0]["p50_us"]
+    with running("-t", "5ms", "--output", "none") as pl:
+        summary = pl.stop()
+    assert "all_ops" not in summary
