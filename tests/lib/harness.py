@@ -22,8 +22,11 @@ def helper(name):
 class Perflens:
     """perflens --json running in the background; lines parsed as they come."""
 
-    def __init__(self, *args, binary=None, env=None, ready_timeout=30, wait_ready=True):
-        self.argv = [binary or PERFLENS, "--json", *args]
+    def __init__(self, *args, binary=None, env=None, ready_timeout=30, wait_ready=True,
+                 wrapper=()):
+        # wrapper: argv prefix that execs the binary in place (same pid), e.g.
+        # [helper("plh_notracefs")].
+        self.argv = [*wrapper, binary or PERFLENS, "--json", *args]
         self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, start_new_session=True)
         self.lines = []        # parsed JSON objects, in order
@@ -115,3 +118,125 @@ def run(argv, timeout=60, **kw):
 
 def of_pid(pid, typ=None):
     return lambda e: e.get("pid") == pid and (typ is None or e.get("type") == typ)
+
+
+# --- workloads --------------------------------------------------------------
+
+class Workload:
+    """A helper process whose stdout lines ("pid P", "child C", ...) are collected
+    as they come.  The helpers print their own pid first, line-buffered."""
+
+    def __init__(self, argv, env=None, **kw):
+        self.argv = [str(a) for a in argv]
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=env, **kw)
+        self.lines = []
+        self.lock = threading.Lock()
+        self.t = threading.Thread(target=self._read, daemon=True)
+        self.t.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.decode("utf-8", "replace").rstrip("\n"))
+
+    def wait_line(self, prefix, timeout=10):
+        """The first stdout line starting with prefix (rest of the line returned)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                for line in self.lines:
+                    if line.startswith(prefix):
+                        return line[len(prefix):].strip()
+            if self.proc.poll() is not None and not self.t.is_alive():
+                break
+            time.sleep(0.01)
+        with self.lock:
+            for line in self.lines:
+                if line.startswith(prefix):
+                    return line[len(prefix):].strip()
+        raise AssertionError(f"{self.argv[0]}: no line {prefix!r} within {timeout}s; "
+                             f"got {self.lines!r}, exit {self.proc.poll()}, "
+                             f"stderr {self._stderr()!r}")
+
+    def _stderr(self):
+        if self.proc.poll() is None:
+            return "(running)"
+        try:
+            return self.proc.stderr.read().decode("utf-8", "replace")[-500:]
+        except Exception:
+            return "?"
+
+    @property
+    def pid(self):
+        return int(self.wait_line("pid "))
+
+    def signal(self, sig):
+        os.kill(self.proc.pid, sig)
+
+    def finish(self, timeout=30):
+        """Wait for exit; return the exit status (asserts it came in time)."""
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"{self.argv} did not finish within {timeout}s")
+        self.t.join(5)
+        return rc
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_helper(name, *args, **kw):
+    """Start tests/helpers/NAME.c's binary with args."""
+    return Workload([helper(name), *args], **kw)
+
+
+def root_block_device():
+    """Name of the whole-disk block device backing / (e.g. "vda"), by major:minor."""
+    st = os.stat("/")
+    maj, mi = os.major(st.st_dev), os.minor(st.st_dev)
+    path = os.path.realpath(f"/sys/dev/block/{maj}:{mi}")
+    if os.path.exists(os.path.join(path, "partition")):
+        path = os.path.dirname(path)
+    return os.path.basename(path)
+
+
+def scratch_dir():
+    """A directory on the root (block-backed) filesystem for test files, never tmpfs."""
+    for d in ("/var/tmp", os.path.join(ROOT, ".output")):
+        if os.path.isdir(d) and os.stat(d).st_dev == os.stat("/").st_dev:
+            return d
+    raise AssertionError("no scratch directory on the root filesystem")
+
+
+class running:
+    """`with running("-t", "20ms") as pl:` -- Perflens that is always killed at the end
+    (a test that already called pl.stop() is unaffected)."""
+
+    def __init__(self, *args, **kw):
+        self.args, self.kw = args, kw
+        self.pl = None
+
+    def __enter__(self):
+        kw = dict(self.kw)
+        timeout = kw.pop("ready_timeout", 30)
+        wait = kw.pop("wait_ready", True)
+        self.pl = Perflens(*self.args, wait_ready=False, **kw)
+        if wait:
+            try:
+                self.pl.ready = self.pl.wait_for(lambda e: e.get("type") == "ready", timeout,
+                                                 what="ready line")
+            except BaseException:
+                self.pl.kill()
+                raise
+        return self.pl
+
+    def __exit__(self, *exc):
+        if self.pl:
+            self.pl.kill()
+        return False
