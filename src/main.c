@@ -249,6 +249,9 @@ int main(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	if (resolve_cgroup(&o))
 		return 2;
+	/* libdw would fetch missing debug info over the network, for seconds, on
+	 * the symbolizer thread: a monitor on a slow server must not do that. */
+	unsetenv("DEBUGINFOD_URLS");
 	scrub_set_enabled(o.scrub);
 	loader_set_verbose(o.verbose);
 	install_signals();

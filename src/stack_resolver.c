@@ -100,7 +100,8 @@ static void take_hints(struct stack_resolver *r)
 		r->hint_head = (r->hint_head + 1) % RESOLVER_HINTS;
 		r->hint_len--;
 		pthread_mutex_unlock(&r->hint_lock);
-		symbolizer_note_pid(r->sym, h.pid);
+		/* A new image (or a reused pid): never keep the old snapshot. */
+		symbolizer_note_exec(r->sym, h.pid);
 	}
 }
 

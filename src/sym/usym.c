@@ -26,7 +26,7 @@ struct usym_proc {
 	uint32_t pid;
 	struct usym_map *maps; /* sorted by start, non-overlapping */
 	size_t n;
-	uint64_t snap_ns;
+	uint64_t snap_ns;         /* last maps read (or failed re-read) */
 	uint64_t refresh_gap_ns;
 	struct usym_proc *hnext;
 	struct usym_proc *lru_prev, *lru_next;
