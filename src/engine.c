@@ -60,6 +60,12 @@ int engine_add_tap(struct engine *e, struct engine_tap tap)
 	return 0;
 }
 
+void engine_set_origin(struct engine *e, uint64_t mono_ns, double wall)
+{
+	e->origin_ns = mono_ns;
+	e->origin_wall = wall;
+}
+
 double engine_ts(const struct engine *e, uint64_t mono_ns)
 {
 	return ((double)mono_ns - (double)e->origin_ns) / 1e9;

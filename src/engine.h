@@ -69,6 +69,8 @@ void engine_free(struct engine *e);
 int engine_add_tap(struct engine *e, struct engine_tap tap);
 /* Account one event in every store, then pass it to the taps.  Lock held. */
 void engine_ingest(struct engine *e, const struct pl_event *ev);
+/* Re-anchor ts 0 (replay: the recording's start). */
+void engine_set_origin(struct engine *e, uint64_t mono_ns, double wall);
 /* Seconds since the origin for a monotonic timestamp. */
 double engine_ts(const struct engine *e, uint64_t mono_ns);
 /* Second index in the timeline for a monotonic timestamp. */

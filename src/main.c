@@ -1,6 +1,7 @@
 /*
- * perflens entry point: the composition root.  It wires the live source,
- * the engine, and either the headless JSON printer or the TUI.
+ * perflens entry point: the composition root.  It wires a source (live BPF
+ * or a recording), the engine, the helper threads (stack resolver, sampler,
+ * recorder, JSON writer) and either the headless printer or the TUI.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,16 +16,19 @@
 #include "live/live_source.h"
 #include "live/loader.h"
 #include "options.h"
-#include "query/hot.h"
-#include "sampler.h"
-#include "sys/cgroup.h"
-#include "stack_resolver.h"
-#include "sym/symbolizer.h"
 #include "out/folded.h"
 #include "out/json_sat.h"
 #include "out/json_stacks.h"
 #include "out/json_summary.h"
 #include "out/json_writer.h"
+#include "query/hot.h"
+#include "record/header.h"
+#include "record/recorder.h"
+#include "record/replay.h"
+#include "sampler.h"
+#include "stack_resolver.h"
+#include "sym/symbolizer.h"
+#include "sys/cgroup.h"
 #include "util/devname.h"
 #include "util/scrub.h"
 #include "../ui/tui.h"
@@ -47,12 +51,24 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+/* Everything one run wires together, live or replayed. */
+struct session {
+	const struct pl_options *o;
+	struct engine *eng;
+	struct pl_loader *ld;          /* NULL in replay */
+	struct pl_source *src;
+	const struct pl_paths *paths;  /* NULL in replay */
+	json_object *ready;            /* the ready line (live) or the recorded one */
+	struct stack_resolver res;
+	struct json_out_ctx jctx;
+	struct json_writer w;
+	struct recorder rec;
+	struct kstats ks;
+	bool ks_open;
+	struct sampler smp;
+	struct consumer c;
+	bool stopped;
+};
 
 /* Once a second on the main thread: the file reads the consumer must not do. */
 static void housekeeping(struct engine *eng)
@@ -63,21 +79,31 @@ static void housekeeping(struct engine *eng)
 	engine_unlock(eng);
 }
 
-static void wait_until_done(struct engine *eng, const struct pl_options *o,
-			    const struct consumer *c, const struct json_writer *w)
+/* Replayed time is the recording's: age exited processes by the replay clock. */
+static struct pl_source *housekeeping_replay_src;
+
+static void housekeeping_replay(struct engine *eng)
+{
+	engine_lock(eng);
+	proctree_evict(eng->pt, replay_clock(housekeeping_replay_src));
+	engine_unlock(eng);
+}
+
+static void wait_until_done(struct session *s)
 {
 	uint64_t start = engine_now_ns(), last = start;
+	struct timespec tick = { 0, 50 * 1000000L };
 
-	while (!stop_requested && !c->eof && !c->error && !(w && w->error)) {
+	while (!stop_requested && !s->c.eof && !s->c.error && !s->w.error) {
 		uint64_t now = engine_now_ns();
 
-		if (o->duration_s > 0 && now - start >= (uint64_t)(o->duration_s * 1e9))
+		if (s->o->duration_s > 0 && now - start >= (uint64_t)(s->o->duration_s * 1e9))
 			break;
-		if (now - last >= 1000000000ull) {
-			housekeeping(eng);
+		if (s->ld && now - last >= 1000000000ull) {
+			housekeeping(s->eng);
 			last = now;
 		}
-		sleep_ms(50);
+		nanosleep(&tick, NULL);
 	}
 }
 
@@ -91,125 +117,232 @@ static void print_paths(const struct pl_paths *p)
 		fprintf(stderr, "perflens: pmu: %s\n", p->pmu_note);
 }
 
-/* Headless: ready line, events through the writer thread, summary at the end. */
-/* End-of-run outputs that need symbols: the summary's "hot" and --folded. */
-static void finish_stacks(const struct pl_options *o, struct engine *eng, struct pl_loader *ld,
-			  struct stack_resolver *res, struct summary_inputs *in)
+/* The PMU event in use: live from the loader, replayed from the ready line
+ * ("perf_event/cpu-clock@99Hz" -> "cpu-clock"). */
+static void pmu_event_name(const struct session *s, char *buf, size_t sz)
+{
+	json_object *att, *pmu;
+	const char *p;
+
+	if (s->ld) {
+		snprintf(buf, sz, "%s", s->ld->pmu_on ? s->ld->pmu.event : "off");
+		return;
+	}
+	snprintf(buf, sz, "off");
+	if (!json_object_object_get_ex(s->ready, "attach", &att) ||
+	    !json_object_object_get_ex(att, "pmu", &pmu))
+		return;
+	p = json_object_get_string(pmu);
+	if (!strncmp(p, "perf_event/", 11))
+		snprintf(buf, sz, "%.*s", (int)strcspn(p + 11, "@"), p + 11);
+}
+
+/* End-of-run outputs that need the stores and symbols; engine lock held. */
+static void add_summary_parts(struct session *s, struct summary_inputs *in)
 {
 	struct hot_table hot;
+	char event[32];
+	json_object *att;
 	int n;
 
-	json_sat_summary(eng, in->extra, o->top_n);
-	if (!hot_build(eng, res, &hot)) {
-		in->hot = json_hot(&hot, eng, ld->pmu_on ? ld->pmu.event : "off", o->top_n, 10);
+	json_sat_summary(s->eng, in->extra, s->o->top_n);
+	pmu_event_name(s, event, sizeof(event));
+	if (!hot_build(s->eng, &s->res, &hot)) {
+		in->hot = json_hot(&hot, s->eng, event, s->o->top_n, 10);
 		hot_free(&hot);
 	}
-	if (!o->folded_path[0])
+	if (!s->paths && json_object_object_get_ex(s->ready, "attach", &att))
+		json_object_object_add(in->extra, "attach", json_object_get(att));
+	if (s->o->folded_path[0]) {
+		n = folded_write_file(s->o->folded_path, s->eng, &s->res);
+		if (n < 0)
+			fprintf(stderr, "perflens: cannot write %s: %s\n", s->o->folded_path,
+				strerror(-n));
+	}
+}
+
+static json_object *recording_json(const struct session *s)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "file", json_object_new_string(s->o->record_path));
+	json_object_object_add(r, "events", json_object_new_int64((int64_t)s->rec.written_events));
+	json_object_object_add(r, "dropped", json_object_new_int64((int64_t)s->rec.dropped_events));
+	json_object_object_add(r, "bytes", json_object_new_int64((int64_t)s->rec.bytes));
+	json_object_object_add(r, "hit_limit", json_object_new_boolean(s->rec.hit_limit));
+	return r;
+}
+
+/* Stop the feeding threads first, then the writers, so nothing is lost. */
+static void stop_threads(struct session *s)
+{
+	if (s->stopped)
 		return;
-	n = folded_write_file(o->folded_path, eng, res);
-	if (n < 0)
-		fprintf(stderr, "perflens: cannot write %s: %s\n", o->folded_path, strerror(-n));
+	s->stopped = true;
+	sampler_stop(&s->smp);
+	consumer_stop(&s->c);
+	recorder_stop(&s->rec);
+	json_writer_stop(&s->w);
+	if (s->rec.error)
+		fprintf(stderr, "perflens: recording %s: %s\n", s->o->record_path,
+			strerror(-s->rec.error));
+	if (s->rec.hit_limit)
+		fprintf(stderr, "perflens: recording stopped at --record-max; %llu events not "
+			"recorded\n", (unsigned long long)s->rec.dropped_events);
 }
 
-static int headless_session(const struct pl_options *o, struct engine *eng,
-			    struct pl_loader *ld, struct pl_source *src, struct json_writer *w,
-			    struct stack_resolver *res, struct sampler *smp)
+static void print_summary(struct session *s, double duration_s)
 {
-	const struct pl_paths *paths = &ld->paths;
-	struct summary_inputs in = { .paths = paths, .top_n = o->top_n,
+	struct summary_inputs in = { .paths = s->paths, .top_n = s->o->top_n,
 				     .extra = json_object_new_object() };
-	struct consumer c = { 0 };
-	uint64_t t0 = engine_now_ns();
-	int err = consumer_start(&c, src, eng, 10);
 
-	if (err)
-		return 1;
-	wait_until_done(eng, o, &c, o->output_none ? NULL : w);
-	sampler_stop(smp);
-	consumer_stop(&c);
-	if (c.error)
-		fprintf(stderr, "perflens: ring buffer: %s\n", strerror(-c.error));
-	json_writer_stop(w);
-	src->ops->stats(src, &in.src);
-	in.output_dropped = w->dropped;
-	in.output_written = w->written;
-	in.duration_s = (engine_now_ns() - t0) / 1e9;
-	engine_lock(eng);
-	finish_stacks(o, eng, ld, res, &in);
-	json_out_print(stdout, json_summary(eng, &in));
-	engine_unlock(eng);
+	s->src->ops->stats(s->src, &in.src);
+	in.output_dropped = s->w.dropped;
+	in.output_written = s->w.written;
+	in.duration_s = duration_s;
+	if (s->o->record_path[0])
+		json_object_object_add(in.extra, "recording", recording_json(s));
+	engine_lock(s->eng);
+	add_summary_parts(s, &in);
+	json_out_print(stdout, json_summary(s->eng, &in));
+	engine_unlock(s->eng);
 	fflush(stdout);
-	return c.error ? 1 : 0;
 }
 
-static int tui_session(const struct pl_options *o, struct engine *eng,
-		       const struct pl_paths *paths, struct pl_source *src,
-		       struct stack_resolver *res)
+static int headless_session(struct session *s)
 {
-	struct consumer c = { 0 };
+	uint64_t t0 = engine_now_ns();
+
+	if (consumer_start(&s->c, s->src, s->eng, 10))
+		return 1;
+	wait_until_done(s);
+	stop_threads(s);
+	if (s->c.error)
+		fprintf(stderr, "perflens: ring buffer: %s\n", strerror(-s->c.error));
+	print_summary(s, (engine_now_ns() - t0) / 1e9);
+	return s->c.error ? 1 : 0;
+}
+
+static int tui_session(struct session *s)
+{
 	struct tui_env env = {
-		.eng = eng, .src = src, .consumer = &c, .paths = paths, .opts = o,
-		.stop = &stop_requested, .housekeeping = housekeeping,
+		.eng = s->eng, .src = s->src, .consumer = &s->c, .paths = s->paths, .opts = s->o,
+		.stop = &stop_requested,
+		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
 	};
 	int rc;
 
-	(void)res;
-	if (consumer_start(&c, src, eng, 10))
+	if (consumer_start(&s->c, s->src, s->eng, 10))
 		return 1;
 	rc = tui_run(&env);
-	consumer_stop(&c);
+	stop_threads(s);
 	return rc;
 }
 
-static int run_live(const struct pl_options *o, struct engine *eng, struct pl_loader *ld,
-		    struct symbolizer *sym)
+/* Resolver, JSON printer and recorder: the taps every session may have. */
+static int start_outputs(struct session *s, struct symbolizer *sym)
 {
-	struct stack_resolver res = { 0 };
-	struct json_out_ctx jctx = {
-		.origin_ns = eng->origin_ns, .frames = json_stack_frames, .frames_ctx = &res,
-		.tick = json_tick, .tick_ctx = eng,
-	};
-	struct kstats ks;
-	struct sampler smp = { 0 };
 	struct cgroup_mounts cgm = { 0 };
-	struct pl_stack_sink stacks = engine_stack_sink(eng);
-	struct json_writer w = { 0 };
-	struct pl_source *src = NULL;
+	char err[300] = "";
+
+	if (stack_resolver_start(&s->res, s->eng->stacks, sym))
+		return -1;
+	engine_add_tap(s->eng, (struct engine_tap){ stack_resolver_tap, &s->res });
+	s->jctx = (struct json_out_ctx){
+		.origin_ns = s->eng->origin_ns, .frames = json_stack_frames, .frames_ctx = &s->res,
+		.tick = json_tick, .tick_ctx = s->eng,
+	};
+	if (s->o->json)
+		json_out_print(stdout, json_object_get(s->ready));
+	fflush(stdout);
+	if (s->o->json && !s->o->output_none) {
+		if (s->ld && !cgroup_detect(CGROUP_MOUNTINFO, &cgm))
+			s->jctx.ids = idnames_new(cgm.v2_root, "/proc");
+		if (json_writer_start(&s->w, stdout, s->o->queue_cap, &s->jctx))
+			return -1;
+		engine_add_tap(s->eng, (struct engine_tap){ json_writer_tap, &s->w });
+	}
+	if (s->o->record_path[0]) {
+		if (recorder_start(&s->rec, s->o->record_path, s->o->record_max,
+				   rec_header_new(s->eng, json_object_get(s->ready)), s->eng, &s->res,
+				   s->o->queue_cap, err, sizeof(err))) {
+			fprintf(stderr, "perflens: %s\n", err);
+			return -1;
+		}
+		engine_add_tap(s->eng, (struct engine_tap){ recorder_tap, &s->rec });
+	}
+	return 0;
+}
+
+static void close_session(struct session *s)
+{
+	stop_threads(s);
+	if (s->ks_open)
+		kstats_close(&s->ks);
+	idnames_free(s->jctx.ids);
+	stack_resolver_stop(&s->res);
+	source_free(s->src);
+	json_object_put(s->ready);
+}
+
+static int run_live(struct session *s, struct symbolizer *sym)
+{
+	struct pl_stack_sink stacks = engine_stack_sink(s->eng);
 	int rc = 1;
 
-	ks.loader = NULL;
-	if (stack_resolver_start(&res, eng->stacks, sym))
+	s->paths = &s->ld->paths;
+	s->ready = json_ready(s->eng, s->o, s->paths);
+	if (start_outputs(s, sym))
 		goto out;
-	engine_add_tap(eng, (struct engine_tap){ stack_resolver_tap, &res });
-	if (o->json) {
-		json_out_print(stdout, json_ready(eng, o, &ld->paths));
-		fflush(stdout);
-	}
-	if (o->json && !o->output_none) {
-		cgroup_detect(CGROUP_MOUNTINFO, &cgm);
-		jctx.ids = idnames_new(cgm.v2_root, "/proc");
-		if (json_writer_start(&w, stdout, o->queue_cap, &jctx))
-			goto out;
-		engine_add_tap(eng, (struct engine_tap){ json_writer_tap, &w });
-	}
-	src = live_source_new(ld, (struct pl_sink){ engine_on_event, eng }, &stacks);
-	if (!src) {
+	s->src = live_source_new(s->ld, (struct pl_sink){ engine_on_event, s->eng }, &stacks);
+	if (!s->src) {
 		fprintf(stderr, "perflens: cannot read the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
-	kstats_open(&ks, ld);
-	if (sampler_start(&smp, eng, o, &ks))
+	kstats_open(&s->ks, s->ld);
+	s->ks_open = true;
+	if (sampler_start(&s->smp, s->eng, s->o, &s->ks))
 		goto out;
-	rc = o->json ? headless_session(o, eng, ld, src, &w, &res, &smp)
-		     : tui_session(o, eng, &ld->paths, src, &res);
+	rc = s->o->json ? headless_session(s) : tui_session(s);
 out:
-	sampler_stop(&smp);
-	if (ks.loader)
-		kstats_close(&ks);
-	json_writer_stop(&w);
-	idnames_free(jctx.ids);
-	stack_resolver_stop(&res);
-	source_free(src);
+	close_session(s);
+	return rc;
+}
+
+/* Replay needs no root: no loader, no sampler (ticks come recorded). */
+static int run_replay(struct session *s)
+{
+	char err[300] = "";
+	const char *problem;
+	bool damaged = false;
+	json_object *ready;
+	int rc = 1;
+
+	s->src = replay_source_new(s->o->replay_path, (struct pl_sink){ engine_on_event, s->eng },
+				   s->eng, err, sizeof(err));
+	if (!s->src) {
+		fprintf(stderr, "perflens: %s: %s\n", s->o->replay_path, err);
+		return 1;
+	}
+	housekeeping_replay_src = s->src;
+	if (!json_object_object_get_ex(replay_info(s->src)->header, "ready", &ready)) {
+		fprintf(stderr, "perflens: %s: the header has no ready line\n", s->o->replay_path);
+		goto out;
+	}
+	s->ready = json_object_get(ready);
+	if (!s->o->json)
+		replay_set_speed(s->src, s->o->replay_speed);
+	if (start_outputs(s, NULL))
+		goto out;
+	rc = s->o->json ? headless_session(s) : tui_session(s);
+	problem = replay_problem(s->src, &damaged);
+	if (problem[0])
+		fprintf(stderr, "perflens: %s: %s%s\n", s->o->replay_path,
+			damaged ? "" : "warning: ", problem);
+	if (damaged)
+		rc = 1;
+out:
+	close_session(s);
 	return rc;
 }
 
@@ -233,21 +366,53 @@ static int resolve_cgroup(struct pl_options *o)
 	return 0;
 }
 
+/* Load and attach, then the symbolizer: what only a live run needs. */
+static int live(struct session *s, struct pl_loader *ld)
+{
+	struct symbolizer *sym;
+	char err[512];
+	int rc;
+
+	devname_refresh("/proc/partitions");
+	if (loader_open(ld, s->o, err, sizeof(err))) {
+		fprintf(stderr, "perflens: %s\n", err);
+		loader_close(ld);
+		return 1;
+	}
+	s->ld = ld;
+	if (s->o->verbose)
+		print_paths(&ld->paths);
+	if (proctree_seed(s->eng->pt, "/proc") < 0)
+		fprintf(stderr, "perflens: warning: cannot read /proc: processes born before start "
+			"show without names until they act\n");
+	sym = symbolizer_new("/proc", "/proc/kallsyms");
+	if (!sym) {
+		fprintf(stderr, "perflens: cannot set up symbolization: %s\n", strerror(errno));
+		loader_close(ld);
+		return 1;
+	}
+	if (symbolizer_kernel_restricted(sym))
+		fprintf(stderr, "perflens: warning: /proc/kallsyms shows zero addresses "
+			"(kptr_restrict or no CAP_SYSLOG): kernel frames stay unresolved\n");
+	rc = run_live(s, sym);
+	symbolizer_free(sym);
+	loader_close(ld);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct engine_config ecfg = { .proc_cap = 32768, .keep_exited_ns = 120ull * 1000000000ull };
 	struct pl_options o;
 	struct pl_loader ld = { 0 };
-	struct engine *eng = NULL;
-	struct symbolizer *sym = NULL;
-	char err[512];
+	struct session s = { .o = &o };
 	int rc;
 
 	options_defaults(&o);
 	rc = options_parse(&o, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	if (resolve_cgroup(&o))
+	if (!o.replay_path[0] && resolve_cgroup(&o))
 		return 2;
 	/* libdw would fetch missing debug info over the network, for seconds, on
 	 * the symbolizer thread: a monitor on a slow server must not do that. */
@@ -257,36 +422,12 @@ int main(int argc, char **argv)
 	install_signals();
 	ecfg.window_s = o.window_s;
 	ecfg.eventlog_cap = o.eventlog_cap;
-	eng = engine_new(&ecfg);
-	if (!eng) {
+	s.eng = engine_new(&ecfg);
+	if (!s.eng) {
 		fprintf(stderr, "perflens: out of memory\n");
 		return 1;
 	}
-	devname_refresh("/proc/partitions");
-	rc = loader_open(&ld, &o, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "perflens: %s\n", err);
-		rc = 1;
-		goto out;
-	}
-	if (o.verbose)
-		print_paths(&ld.paths);
-	if (proctree_seed(eng->pt, "/proc") < 0)
-		fprintf(stderr, "perflens: warning: cannot read /proc: processes born before start "
-			"show without names until they act\n");
-	sym = symbolizer_new("/proc", "/proc/kallsyms");
-	if (!sym) {
-		fprintf(stderr, "perflens: cannot set up symbolization: %s\n", strerror(errno));
-		rc = 1;
-		goto out;
-	}
-	if (symbolizer_kernel_restricted(sym))
-		fprintf(stderr, "perflens: warning: /proc/kallsyms shows zero addresses "
-			"(kptr_restrict or no CAP_SYSLOG): kernel frames stay unresolved\n");
-	rc = run_live(&o, eng, &ld, sym);
-out:
-	symbolizer_free(sym);
-	loader_close(&ld);
-	engine_free(eng);
+	rc = o.replay_path[0] ? run_replay(&s) : live(&s, &ld);
+	engine_free(s.eng);
 	return rc;
 }

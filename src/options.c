@@ -14,7 +14,7 @@
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +47,10 @@ static const struct option long_opts[] = {
 	{ "all-ops", no_argument, NULL, OPT_ALL_OPS },
 	{ "no-runqlat", no_argument, NULL, OPT_NO_RUNQLAT },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
@@ -81,6 +85,10 @@ static const char usage[] =
 	"      --cgroup PATH          only tasks in this cgroup (v2 path) and below\n"
 	"      --all-ops              latency histograms of every I/O syscall per process\n"
 	"      --no-runqlat           no run-queue latency histogram\n"
+	"      --record FILE          record the session (events, stacks, ticks) to FILE\n"
+	"      --record-max SIZE      stop recording when FILE would pass SIZE (e.g. 512M)\n"
+	"      --replay FILE          replay a recording (no root needed); with --json, print it\n"
+	"      --speed X              replay speed on the screen, 0.25..16 (default 1)\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
@@ -107,6 +115,7 @@ void options_defaults(struct pl_options *o)
 	strcpy(o->pmu_event, "cycles");
 	o->pmu_freq = 99;
 	o->runqlat = true;
+	o->replay_speed = 1.0;
 }
 
 static int bad(const char *opt, const char *val, const char *accepts)
@@ -253,6 +262,24 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 			return bad("--cgroup", arg, "a cgroup v2 path shorter than 256 bytes");
 		strcpy(o->cgroup_path, arg);
 		return 0;
+	case OPT_RECORD:
+	case OPT_REPLAY: {
+		char *dst = c == OPT_RECORD ? o->record_path : o->replay_path;
+
+		if (!*arg || strlen(arg) >= sizeof(o->record_path))
+			return bad(c == OPT_RECORD ? "--record" : "--replay", arg,
+				   "a file path shorter than 256 bytes");
+		strcpy(dst, arg);
+		return 0;
+	}
+	case OPT_RECORD_MAX:
+		if (size_parse_bytes(arg, &o->record_max) || o->record_max < 65536)
+			return bad("--record-max", arg, "a size of at least 64K, such as 512M or 2G");
+		return 0;
+	case OPT_SPEED:
+		if (seconds_parse(arg, &o->replay_speed) || o->replay_speed < 0.25 || o->replay_speed > 16)
+			return bad("--speed", arg, "a factor from 0.25 to 16");
+		return 0;
 	case OPT_FRAMES:
 		return parse_uint(arg, 1, 1000000, &o->frames) ? bad("--frames", arg, "a number of frames from 1 to 1000000") : 0;
 	case OPT_REFRESH: {
@@ -307,6 +334,14 @@ int options_parse(struct pl_options *o, int argc, char **argv)
 	}
 	if (o->follow_children && !o->npids) {
 		fprintf(stderr, "perflens: --follow-children needs --pid\n");
+		return 2;
+	}
+	if (o->record_max && !o->record_path[0]) {
+		fprintf(stderr, "perflens: --record-max needs --record\n");
+		return 2;
+	}
+	if (o->replay_path[0] && o->record_path[0]) {
+		fprintf(stderr, "perflens: --replay and --record cannot be combined\n");
 		return 2;
 	}
 	if (o->block_threshold_ns == UINT64_MAX)

@@ -46,6 +46,10 @@ struct pl_options {
 	char cgroup_path[256];   /* --cgroup: only tasks under this v2 cgroup */
 	uint64_t cgroup_id;      /* resolved from cgroup_path at start */
 	int cgroup_level;
+	char record_path[256];   /* --record FILE */
+	uint64_t record_max;     /* --record-max SIZE; 0 = no cap */
+	char replay_path[256];   /* --replay FILE */
+	double replay_speed;     /* --speed (TUI replay) */
 };
 
 /* Parse argv.  Returns 0 to run, 1 when --help/--version already printed,

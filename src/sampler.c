@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "out/json_sat.h"
 #include "sys/cgroup.h"
 #include "sys/diskstats.h"
 #include "sys/dstate.h"
@@ -431,6 +432,16 @@ static void name_cgroups(struct sampler *s)
 	}
 }
 
+static void keep_tick(struct engine *e, int64_t sec)
+{
+	json_object *t = json_tick_build(e, sec);
+	const char *text = json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	satstore_put_tick(e->sat, sec, strdup(text));
+	json_object_put(t);
+}
+
 void sampler_tick(struct sampler *s)
 {
 	struct sampler_state *st = s->st;
@@ -471,6 +482,7 @@ void sampler_tick(struct sampler *s)
 	sat->inflight_scan_ms = scan_ms;
 	sat->last_sec = sec;
 	tick.u.tick.sec = sec;
+	keep_tick(s->eng, sec);
 	engine_ingest(s->eng, &tick);
 	engine_unlock(s->eng);
 	memcpy(st->open, cur, ncur * sizeof(cur[0]));

@@ -9,11 +9,14 @@
 
 static void publish(struct stack_resolver *r, uint32_t id, const struct stack_entry *e)
 {
-	char (*frames)[SYM_FRAME_MAX] = malloc(PL_MAX_STACK * sizeof(*frames));
+	char (*frames)[SYM_FRAME_MAX];
 	unsigned n = 0;
 	size_t len = 0;
 	char *blob, *p;
 
+	if (!r->sym) /* replay: frames came resolved with the recording */
+		return;
+	frames = malloc(PL_MAX_STACK * sizeof(*frames));
 	if (!frames)
 		return;
 	symbolizer_format(r->sym, e->pid, e->kernel, e->ips, e->n, frames, &n);
@@ -126,6 +129,11 @@ int stack_resolver_start(struct stack_resolver *r, struct stackstore *ss, struct
 	r->ss = ss;
 	r->sym = sym;
 	pthread_mutex_init(&r->hint_lock, NULL);
+	if (!sym) {
+		r->running = true; /* nothing to resolve: no thread, stop just cleans up */
+		r->stop = true;
+		return 0;
+	}
 	e = pthread_create(&r->thread, NULL, resolver_main, r);
 	r->running = e == 0;
 	return -e;
@@ -135,8 +143,10 @@ void stack_resolver_stop(struct stack_resolver *r)
 {
 	if (!r->running)
 		return;
-	r->stop = true;
-	pthread_join(r->thread, NULL);
+	if (r->sym) {
+		r->stop = true;
+		pthread_join(r->thread, NULL);
+	}
 	r->running = false;
 	r->stop = false;
 	pthread_mutex_destroy(&r->hint_lock);

@@ -38,7 +38,8 @@ struct stack_resolver {
 	uint64_t resolved;
 };
 
-/* sym may be shared with other readers; the resolver does not own it. */
+/* sym may be shared with other readers; the resolver does not own it.
+ * sym NULL (replay): no thread; stacks must arrive with their frames. */
 int stack_resolver_start(struct stack_resolver *r, struct stackstore *ss, struct symbolizer *sym);
 void stack_resolver_stop(struct stack_resolver *r);
 /*

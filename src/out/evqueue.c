@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int evqueue_init(struct evqueue *q, size_t cap)
 {
@@ -46,20 +47,56 @@ bool evqueue_push(struct evqueue *q, const struct pl_event *ev)
 	return ok;
 }
 
-size_t evqueue_pop(struct evqueue *q, struct pl_event *out, size_t max)
+static size_t take(struct evqueue *q, struct pl_event *out, size_t max)
 {
 	size_t n = 0;
 
-	pthread_mutex_lock(&q->lock);
-	while (!q->len && !q->closed)
-		pthread_cond_wait(&q->cond, &q->lock);
 	while (n < max && q->len) {
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->cap;
 		q->len--;
 	}
+	return n;
+}
+
+size_t evqueue_pop(struct evqueue *q, struct pl_event *out, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->len && !q->closed)
+		pthread_cond_wait(&q->cond, &q->lock);
+	n = take(q, out, max);
 	pthread_mutex_unlock(&q->lock);
 	return n;
+}
+
+size_t evqueue_pop_timed(struct evqueue *q, struct pl_event *out, size_t max, int timeout_ms)
+{
+	struct timespec until;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	until.tv_sec += timeout_ms / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&q->lock);
+	while (!q->len && !q->closed)
+		if (pthread_cond_timedwait(&q->cond, &q->lock, &until))
+			break;
+	n = take(q, out, max);
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+bool evqueue_finished(struct evqueue *q)
+{
+	bool done;
+
+	pthread_mutex_lock(&q->lock);
+	done = q->closed && !q->len;
+	pthread_mutex_unlock(&q->lock);
+	return done;
 }
 
 void evqueue_close(struct evqueue *q)

@@ -29,6 +29,10 @@ void evqueue_destroy(struct evqueue *q);
 bool evqueue_push(struct evqueue *q, const struct pl_event *ev);
 /* Wait for up to max events (or close); copy them out.  0 once closed and empty. */
 size_t evqueue_pop(struct evqueue *q, struct pl_event *out, size_t max);
+/* Like evqueue_pop, but returns 0 after timeout_ms with nothing queued. */
+size_t evqueue_pop_timed(struct evqueue *q, struct pl_event *out, size_t max, int timeout_ms);
+/* True once closed and drained. */
+bool evqueue_finished(struct evqueue *q);
 /* No more pushes; pop drains what is left and then returns 0. */
 void evqueue_close(struct evqueue *q);
 uint64_t evqueue_dropped(struct evqueue *q);

@@ -92,12 +92,24 @@ static json_object *dstate_json(const struct satstore *s)
 json_object *json_tick(void *ctx, int64_t sec)
 {
 	struct engine *e = ctx;
+	const char *text;
+	json_object *o = NULL;
+
+	engine_lock(e);
+	text = satstore_get_tick(e->sat, sec);
+	if (text)
+		o = json_tokener_parse(text);
+	engine_unlock(e);
+	return o;
+}
+
+json_object *json_tick_build(struct engine *e, int64_t sec)
+{
 	struct satstore *s = e->sat;
 	json_object *o = json_object_new_object(), *devs = json_object_new_array();
 	const double *v;
 
 	add(o, "type", json_object_new_string("tick"));
-	engine_lock(e);
 	add(o, "ts", json_out_fixed((double)sec + 1, 6));
 	add(o, "sec", i64((uint64_t)sec));
 	v = series_latest(s->psi, NULL);
@@ -120,7 +132,6 @@ json_object *json_tick(void *ctx, int64_t sec)
 	add(o, "dstate", dstate_json(s));
 	add(o, "inflight", i64((uint64_t)s->ninflight));
 	add(o, "self", self_now(s));
-	engine_unlock(e);
 	return o;
 }
 

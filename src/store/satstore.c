@@ -31,7 +31,25 @@ void satstore_free(struct satstore *s)
 	series_free(s->self);
 	for (int i = 0; i < s->ndevs; i++)
 		series_free(s->devs[i].ts);
+	for (int i = 0; i < SAT_TICK_RING; i++)
+		free(s->ticks[i].json);
 	free(s);
+}
+
+void satstore_put_tick(struct satstore *s, int64_t sec, char *json)
+{
+	size_t i = (size_t)sec % SAT_TICK_RING;
+
+	free(s->ticks[i].json);
+	s->ticks[i].sec = sec;
+	s->ticks[i].json = json;
+}
+
+const char *satstore_get_tick(const struct satstore *s, int64_t sec)
+{
+	size_t i = (size_t)sec % SAT_TICK_RING;
+
+	return s->ticks[i].json && s->ticks[i].sec == sec ? s->ticks[i].json : NULL;
 }
 
 struct sat_dev *satstore_dev(struct satstore *s, const char *name)

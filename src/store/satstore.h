@@ -21,6 +21,7 @@
 #define SAT_MAX_INFLIGHT 256
 #define SAT_MAX_DSTATE 16
 #define SAT_MAX_OPS 256
+#define SAT_TICK_RING 64 /* rendered ticks kept for printers lagging behind */
 
 /* Fields of the per-second series. */
 enum sat_psi_field {
@@ -103,10 +104,20 @@ struct satstore {
 	struct series *self;     /* enum sat_self_field */
 	double self_cpu_pct, self_bpf_pct, self_ring_fill_pct;
 	uint64_t self_rss_bytes, bpf_run_ns, bpf_run_cnt;
+	/* Each second's tick as JSON text: the printer and the recorder read the
+	 * second they were told about, not whatever is newest by then. */
+	struct {
+		int64_t sec;
+		char *json;
+	} ticks[SAT_TICK_RING];
 };
 
 struct satstore *satstore_new(unsigned window_s);
 void satstore_free(struct satstore *s);
+/* Keep the rendered tick for sec (json taken over, freed on reuse). */
+void satstore_put_tick(struct satstore *s, int64_t sec, char *json);
+/* The rendered tick for sec, or NULL when never kept or already reused. */
+const char *satstore_get_tick(const struct satstore *s, int64_t sec);
 /* The device entry for name, created when new; NULL when the table is full. */
 struct sat_dev *satstore_dev(struct satstore *s, const char *name);
 

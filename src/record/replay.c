@@ -1,0 +1,513 @@
+#include "replay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec.h"
+#include "format.h"
+#include "tick_apply.h"
+
+#define REPLAY_BATCH 65536 /* events per drain when not paced */
+
+struct rec_stack {
+	uint32_t store_id;       /* in the engine's stack store; 0 until first use */
+	uint32_t pid;
+	uint8_t kernel;
+	uint16_t n;
+	uint32_t *frames;        /* string ids */
+};
+
+struct index_entry {
+	uint64_t ts, offset;
+};
+
+struct replay {
+	struct pl_source base;
+	struct rec_reader rd;
+	struct engine *eng;
+	struct replay_info info;
+	struct rec_stack *stacks; /* by recording stack id */
+	size_t nstacks;
+	struct index_entry *index;
+	size_t nindex;
+	/* the EVENTS frame being delivered */
+	struct rec_cur cur;
+	uint32_t left;
+	uint64_t prev_ts;
+	struct pl_event pending;  /* decoded but not yet due */
+	bool has_pending;
+	/* pacing */
+	double speed;
+	bool paused;
+	uint64_t clock_ts, anchor_ts, anchor_wall;
+	uint64_t decode_errors;
+	json_object *marks, *ai, *findings, *end;
+	bool eof;
+};
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static const char *lookup(void *ctx, uint32_t id)
+{
+	return rec_reader_string(ctx, id);
+}
+
+static int load_stacks(struct replay *r, const uint8_t *p, size_t len)
+{
+	struct rec_cur c = { p, p + len, 0 };
+
+	while (!c.err && c.p < c.end) {
+		uint64_t id = rec_get_varint(&c);
+		uint8_t kernel = rec_get_u8(&c);
+		uint64_t pid = rec_get_varint(&c), n = rec_get_varint(&c);
+		struct rec_stack *st;
+
+		if (c.err || id == 0 || id > (1u << 24) || n > PL_MAX_STACK)
+			return -EINVAL;
+		if (id >= r->nstacks) {
+			size_t cap = id + 1024;
+			struct rec_stack *v = realloc(r->stacks, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			memset(v + r->nstacks, 0, (cap - r->nstacks) * sizeof(*v));
+			r->stacks = v;
+			r->nstacks = cap;
+		}
+		st = &r->stacks[id];
+		free(st->frames);
+		st->frames = calloc(n ? n : 1, sizeof(*st->frames));
+		if (!st->frames)
+			return -ENOMEM;
+		st->kernel = kernel;
+		st->pid = (uint32_t)pid;
+		st->n = (uint16_t)n;
+		st->store_id = 0;
+		for (uint64_t i = 0; i < n; i++)
+			st->frames[i] = (uint32_t)rec_get_varint(&c);
+	}
+	return c.err ? -EINVAL : 0;
+}
+
+static int add_index(struct replay *r, const struct rec_frame_view *f)
+{
+	struct rec_cur c = { f->payload, f->payload + f->len, 0 };
+	uint64_t base = rec_get_varint(&c);
+	struct index_entry *v;
+
+	if (c.err)
+		return -EINVAL;
+	v = realloc(r->index, (r->nindex + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->index = v;
+	r->index[r->nindex++] = (struct index_entry){ base, f->offset };
+	if (!r->info.first_ts || base < r->info.first_ts)
+		r->info.first_ts = base;
+	if (base > r->info.last_ts)
+		r->info.last_ts = base;
+	return 0;
+}
+
+static json_object *parse_json(const struct rec_frame_view *f)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o = tok ? json_tokener_parse_ex(tok, (const char *)f->payload, (int)f->len)
+			     : NULL;
+
+	if (o && json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static uint64_t header_u64(json_object *h, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(h, k, &v) ? (uint64_t)json_object_get_int64(v) : 0;
+}
+
+/* One pass over the whole file at open: the string table, the stack
+ * definitions and a time index of the event frames (for seeking). */
+static int scan(struct replay *r, char *err, size_t errsz)
+{
+	struct rec_frame_view f;
+	int e = 0;
+
+	while (!e && rec_reader_next(&r->rd, &f) == 1) {
+		switch (f.type) {
+		case REC_HEADER:
+			if (!r->info.header)
+				r->info.header = parse_json(&f);
+			break;
+		case REC_STRINGS:
+			e = rec_reader_add_strings(&r->rd, f.payload, f.len);
+			break;
+		case REC_STACKS:
+			e = load_stacks(r, f.payload, f.len);
+			break;
+		case REC_EVENTS:
+			e = add_index(r, &f);
+			break;
+		case REC_END:
+			json_object_put(r->end);
+			r->end = parse_json(&f);
+			break;
+		}
+		if (e)
+			snprintf(err, errsz, "damaged frame at offset %llu (bad %s payload)",
+				 (unsigned long long)f.offset, f.type == REC_STACKS ? "stack" : "string");
+	}
+	if (!e && !r->info.header) {
+		snprintf(err, errsz, "no header frame: not a usable recording");
+		e = -EINVAL;
+	}
+	return e;
+}
+
+/* A recording stack becomes a store entry on first use, frames attached:
+ * the views and printers then read it like a live, resolved stack. */
+static uint32_t ensure_stack(struct replay *r, uint32_t rec_id)
+{
+	struct rec_stack *st = rec_id < r->nstacks ? &r->stacks[rec_id] : NULL;
+	uint64_t ips[2];
+	size_t len = 0;
+	char *blob, *p;
+
+	if (!st || !st->frames)
+		return 0;
+	if (st->store_id)
+		return st->store_id;
+	ips[0] = rec_id;
+	ips[1] = 0x5245504c4159ull; /* "REPLAY": no live stack has this shape */
+	st->store_id = stackstore_intern(r->eng->stacks, st->pid, st->kernel, ips, 2);
+	for (unsigned i = 0; i < st->n; i++) {
+		const char *s = rec_reader_string(&r->rd, st->frames[i]);
+
+		len += strlen(s ? s : "?") + 1;
+	}
+	blob = malloc(len ? len : 1);
+	if (!blob || !st->store_id) {
+		free(blob);
+		return st->store_id;
+	}
+	p = blob;
+	for (unsigned i = 0; i < st->n; i++) {
+		const char *s = rec_reader_string(&r->rd, st->frames[i]);
+
+		p = stpcpy(p, s ? s : "?") + 1;
+	}
+	stackstore_set_frames(r->eng->stacks, st->store_id, blob, st->n);
+	return st->store_id;
+}
+
+static void map_stacks(struct replay *r, struct pl_event *ev)
+{
+	switch (ev->type) {
+	case PL_EV_READ: case PL_EV_WRITE: case PL_EV_SYNC:
+		ev->u.io.ustack_id = ensure_stack(r, ev->u.io.ustack_id);
+		ev->u.io.wstack_id = ensure_stack(r, ev->u.io.wstack_id);
+		break;
+	case PL_EV_BLOCK:
+		ev->u.blk.ustack_id = ensure_stack(r, ev->u.blk.ustack_id);
+		ev->u.blk.kstack_id = ensure_stack(r, ev->u.blk.kstack_id);
+		break;
+	case PL_EV_SAMPLE:
+		ev->u.sample.ustack_id = ensure_stack(r, ev->u.sample.ustack_id);
+		ev->u.sample.kstack_id = ensure_stack(r, ev->u.sample.kstack_id);
+		break;
+	}
+}
+
+static void seed_procs(struct replay *r, const struct rec_frame_view *f)
+{
+	json_object *procs = parse_json(f);
+	size_t n = procs && json_object_is_type(procs, json_type_array)
+			   ? json_object_array_length(procs) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *p = json_object_array_get_idx(procs, i), *v;
+		uint32_t pid = 0, ppid = 0;
+		uint64_t start = 0;
+		const char *comm = "", *args = "";
+
+		if (json_object_object_get_ex(p, "pid", &v))
+			pid = (uint32_t)json_object_get_int64(v);
+		if (json_object_object_get_ex(p, "ppid", &v))
+			ppid = (uint32_t)json_object_get_int64(v);
+		if (json_object_object_get_ex(p, "start_ns", &v))
+			start = (uint64_t)json_object_get_int64(v);
+		if (json_object_object_get_ex(p, "comm", &v))
+			comm = json_object_get_string(v);
+		if (json_object_object_get_ex(p, "args", &v))
+			args = json_object_get_string(v);
+		if (pid)
+			proctree_on_exec(r->eng->pt, pid, start, ppid, comm, args);
+	}
+	json_object_put(procs);
+}
+
+static void keep_json(json_object **arr, const struct rec_frame_view *f)
+{
+	json_object *o = parse_json(f);
+
+	if (!o)
+		return;
+	if (!*arr)
+		*arr = json_object_new_array();
+	json_object_array_add(*arr, o);
+}
+
+static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
+{
+	json_object *t = parse_json(f);
+	json_object *sec;
+	struct pl_event ev = { .type = PL_EV_TICK };
+
+	if (!t || !json_object_object_get_ex(t, "sec", &sec)) {
+		json_object_put(t);
+		r->decode_errors++;
+		return;
+	}
+	ev.u.tick.sec = json_object_get_int64(sec);
+	ev.ts_ns = r->info.start_mono_ns + (uint64_t)(ev.u.tick.sec + 1) * 1000000000ull;
+	tick_apply(r->eng->sat, t);
+	satstore_put_tick(r->eng->sat, ev.u.tick.sec, strndup((const char *)f->payload, f->len));
+	json_object_put(t);
+	r->base.sink.on_event(r->base.sink.ctx, &ev);
+}
+
+/* Frames that are not events: handle them; an EVENTS frame becomes the cursor. */
+static void enter_frame(struct replay *r, const struct rec_frame_view *f)
+{
+	switch (f->type) {
+	case REC_PROCS:
+		seed_procs(r, f);
+		break;
+	case REC_EVENTS:
+		r->cur = (struct rec_cur){ f->payload, f->payload + f->len, 0 };
+		r->prev_ts = rec_get_varint(&r->cur);
+		r->left = (uint32_t)rec_get_varint(&r->cur);
+		if (r->cur.err)
+			r->left = 0, r->decode_errors++;
+		break;
+	case REC_TICK:
+		deliver_tick(r, f);
+		break;
+	case REC_MARK:
+		keep_json(&r->marks, f);
+		break;
+	case REC_AI:
+		keep_json(&r->ai, f);
+		break;
+	case REC_FINDING:
+		keep_json(&r->findings, f);
+		break;
+	}
+}
+
+/* The next event in file order, or false at the end of the recording. */
+static bool next_event(struct replay *r, struct pl_event *ev)
+{
+	struct rec_strings st = { lookup, &r->rd };
+	struct rec_frame_view f;
+
+	for (;;) {
+		if (r->left) {
+			r->left--;
+			if (!rec_decode_event(&r->cur, ev, &r->prev_ts, &st))
+				return true;
+			r->decode_errors++; /* the rest of this frame is unreadable */
+			r->left = 0;
+			continue;
+		}
+		if (rec_reader_next(&r->rd, &f) != 1)
+			return false;
+		enter_frame(r, &f);
+	}
+}
+
+static void advance_clock(struct replay *r)
+{
+	uint64_t now = wall_ns();
+
+	if (!r->paused && r->speed > 0)
+		r->clock_ts = r->anchor_ts + (uint64_t)((double)(now - r->anchor_wall) * r->speed);
+	r->anchor_ts = r->clock_ts;
+	r->anchor_wall = now;
+}
+
+static int replay_drain(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+	int delivered = 0;
+
+	if (r->eof)
+		return PL_SOURCE_EOF;
+	if (r->speed > 0)
+		advance_clock(r);
+	while (delivered < REPLAY_BATCH) {
+		if (!r->has_pending && !(r->has_pending = next_event(r, &r->pending))) {
+			r->eof = true;
+			return delivered ? delivered : PL_SOURCE_EOF;
+		}
+		if (r->speed > 0 && r->pending.ts_ns > r->clock_ts)
+			break;
+		map_stacks(r, &r->pending);
+		r->has_pending = false;
+		if (r->speed == 0)
+			r->clock_ts = r->pending.ts_ns;
+		r->base.sink.on_event(r->base.sink.ctx, &r->pending);
+		delivered++;
+	}
+	return delivered;
+}
+
+static int replay_wait(struct pl_source *s, int timeout_ms)
+{
+	struct replay *r = (struct replay *)s;
+	struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+	if (r->speed > 0 || r->paused)
+		nanosleep(&ts, NULL);
+	return 0;
+}
+
+static void replay_stats(struct pl_source *s, struct pl_source_stats *out)
+{
+	struct replay *r = (struct replay *)s;
+
+	memset(out, 0, sizeof(*out));
+	out->decode_errors = r->decode_errors;
+	out->records = r->rd.frames;
+}
+
+static void replay_free(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+
+	for (size_t i = 0; i < r->nstacks; i++)
+		free(r->stacks[i].frames);
+	free(r->stacks);
+	free(r->index);
+	json_object_put(r->info.header);
+	json_object_put(r->marks);
+	json_object_put(r->ai);
+	json_object_put(r->findings);
+	json_object_put(r->end);
+	rec_reader_close(&r->rd);
+	free(r);
+}
+
+static const struct pl_source_ops replay_ops = {
+	.name = "replay",
+	.wait = replay_wait,
+	.drain = replay_drain,
+	.stats = replay_stats,
+	.free = replay_free,
+};
+
+struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struct engine *eng,
+				    char *err, size_t errsz)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	json_object *v;
+
+	if (!r) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	r->base.ops = &replay_ops;
+	r->base.sink = sink;
+	r->eng = eng;
+	if (rec_reader_open(&r->rd, path, err, errsz) || scan(r, err, errsz))
+		goto fail;
+	r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
+	if (json_object_object_get_ex(r->info.header, "start_unix", &v))
+		r->info.start_wall = json_object_get_double(v);
+	engine_set_origin(eng, r->info.start_mono_ns, r->info.start_wall);
+	r->clock_ts = r->anchor_ts = r->info.start_mono_ns;
+	r->anchor_wall = wall_ns();
+	/* Play from the top: the scan left the reader at the end. */
+	rec_reader_seek(&r->rd, REC_PROLOGUE);
+	return &r->base;
+fail:
+	replay_free(&r->base);
+	return NULL;
+}
+
+const struct replay_info *replay_info(struct pl_source *s)
+{
+	return &((struct replay *)s)->info;
+}
+
+void replay_set_speed(struct pl_source *s, double speed)
+{
+	struct replay *r = (struct replay *)s;
+
+	advance_clock(r);
+	r->speed = speed;
+}
+
+double replay_speed(struct pl_source *s)
+{
+	return ((struct replay *)s)->speed;
+}
+
+void replay_set_paused(struct pl_source *s, bool paused)
+{
+	struct replay *r = (struct replay *)s;
+
+	advance_clock(r);
+	r->paused = paused;
+}
+
+bool replay_paused(struct pl_source *s)
+{
+	return ((struct replay *)s)->paused;
+}
+
+uint64_t replay_clock(struct pl_source *s)
+{
+	return ((struct replay *)s)->clock_ts;
+}
+
+const char *replay_problem(struct pl_source *s, bool *damaged)
+{
+	struct replay *r = (struct replay *)s;
+
+	*damaged = r->rd.damaged;
+	return r->rd.truncated || r->rd.damaged ? r->rd.error : "";
+}
+
+json_object *replay_marks(struct pl_source *s)
+{
+	return ((struct replay *)s)->marks;
+}
+
+json_object *replay_ai(struct pl_source *s)
+{
+	return ((struct replay *)s)->ai;
+}
+
+json_object *replay_findings(struct pl_source *s)
+{
+	return ((struct replay *)s)->findings;
+}
+
+json_object *replay_end(struct pl_source *s)
+{
+	return ((struct replay *)s)->end;
+}

@@ -1,0 +1,44 @@
+/*
+ * The replay source: a recording fed to the engine through the same source
+ * interface as live tracing, so the stores, the JSON printer and the views
+ * run the same code.  Needs no root and no binaries: stacks arrive as
+ * resolved strings.  Paced (speed x real time, pausable, seekable) for the
+ * screen, or as fast as possible for --json and reports.
+ */
+#ifndef PERFLENS_REPLAY_H
+#define PERFLENS_REPLAY_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "../engine.h"
+#include "../source.h"
+#include "reader.h"
+
+struct replay_info {
+	json_object *header;     /* the REC_HEADER object (owned by the source) */
+	uint64_t start_mono_ns;  /* recording's ts 0 */
+	double start_wall;
+	uint64_t first_ts, last_ts;  /* monotonic range of the events (from the index scan) */
+};
+
+/* Open path and read its header.  NULL with a one-line message in err. */
+struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struct engine *eng,
+				    char *err, size_t errsz);
+const struct replay_info *replay_info(struct pl_source *s);
+/* 0: as fast as possible (default); else x real time (0.25 .. 16). */
+void replay_set_speed(struct pl_source *s, double speed);
+double replay_speed(struct pl_source *s);
+void replay_set_paused(struct pl_source *s, bool paused);
+bool replay_paused(struct pl_source *s);
+/* Monotonic ts the replay has reached. */
+uint64_t replay_clock(struct pl_source *s);
+/* After EOF: the reader's verdict ("" when the file ended cleanly). */
+const char *replay_problem(struct pl_source *s, bool *damaged);
+/* Bookmarks and AI answers met so far (JSON arrays, owned by the source). */
+json_object *replay_marks(struct pl_source *s);
+json_object *replay_ai(struct pl_source *s);
+json_object *replay_findings(struct pl_source *s);
+json_object *replay_end(struct pl_source *s);
+
+#endif
