@@ -25,6 +25,7 @@
 #include "record/header.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "report/report.h"
 #include "sampler.h"
 #include "stack_resolver.h"
 #include "sym/symbolizer.h"
@@ -408,6 +409,8 @@ int main(int argc, char **argv)
 	struct session s = { .o = &o };
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_main(argc - 1, argv + 1);
 	options_defaults(&o);
 	rc = options_parse(&o, argc, argv);
 	if (rc)

@@ -419,11 +419,14 @@ static const struct pl_source_ops replay_ops = {
 	.free = replay_free,
 };
 
-struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struct engine *eng,
-				    char *err, size_t errsz)
+/* path NULL: read data/size from memory instead (tests, fuzzing). */
+static struct pl_source *replay_open(const char *path, const void *data, size_t size,
+				     struct pl_sink sink, struct engine *eng, char *err,
+				     size_t errsz)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 	json_object *v;
+	int e;
 
 	if (!r) {
 		snprintf(err, errsz, "out of memory");
@@ -432,7 +435,9 @@ struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struc
 	r->base.ops = &replay_ops;
 	r->base.sink = sink;
 	r->eng = eng;
-	if (rec_reader_open(&r->rd, path, err, errsz) || scan(r, err, errsz))
+	e = path ? rec_reader_open(&r->rd, path, err, errsz)
+		 : rec_reader_open_mem(&r->rd, data, size, err, errsz);
+	if (e || scan(r, err, errsz))
 		goto fail;
 	r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
 	if (json_object_object_get_ex(r->info.header, "start_unix", &v))
@@ -446,6 +451,18 @@ struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struc
 fail:
 	replay_free(&r->base);
 	return NULL;
+}
+
+struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struct engine *eng,
+				    char *err, size_t errsz)
+{
+	return replay_open(path, NULL, 0, sink, eng, err, errsz);
+}
+
+struct pl_source *replay_source_new_mem(const void *data, size_t size, struct pl_sink sink,
+					struct engine *eng, char *err, size_t errsz)
+{
+	return replay_open(NULL, data, size, sink, eng, err, errsz);
 }
 
 const struct replay_info *replay_info(struct pl_source *s)

@@ -25,6 +25,9 @@ struct replay_info {
 /* Open path and read its header.  NULL with a one-line message in err. */
 struct pl_source *replay_source_new(const char *path, struct pl_sink sink, struct engine *eng,
 				    char *err, size_t errsz);
+/* Same over a recording in memory (not copied; tests and fuzzing). */
+struct pl_source *replay_source_new_mem(const void *data, size_t size, struct pl_sink sink,
+					struct engine *eng, char *err, size_t errsz);
 const struct replay_info *replay_info(struct pl_source *s);
 /* 0: as fast as possible (default); else x real time (0.25 .. 16). */
 void replay_set_speed(struct pl_source *s, double speed);

@@ -1,0 +1,50 @@
+/*
+ * libFuzzer target: arbitrary bytes as a recording, replayed into fresh
+ * stores and through the JSON printer and the report renderer.  Recordings
+ * are handed between people: the reader must fail cleanly, never crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "out/json_out.h"
+#include "record/replay.h"
+
+static struct json_out_ctx jctx;
+
+static void on_event(void *ctx, const struct pl_event *ev)
+{
+	json_object *o;
+
+	engine_ingest(ctx, ev);
+	o = json_out_event(ev, &jctx);
+	if (o)
+		json_object_to_json_string(o);
+	json_object_put(o);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct engine_config cfg = { .window_s = 10, .eventlog_cap = 64, .proc_cap = 256,
+				     .keep_exited_ns = 1000000000ull, .stack_cap = 256,
+				     .agg_cap = 256 };
+	struct engine *e = engine_new(&cfg);
+	struct pl_source *src;
+	char err[256];
+	bool damaged;
+
+	if (!e)
+		return 0;
+	src = replay_source_new_mem(data, size, (struct pl_sink){ on_event, e }, e, err, sizeof(err));
+	if (src) {
+		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
+			;
+		replay_problem(src, &damaged);
+		source_free(src);
+	}
+	engine_free(e);
+	return 0;
+}
