@@ -109,8 +109,11 @@ int hot_build(struct engine *e, struct stack_resolver *r, struct hot_table *out)
 			goto nomem;
 	}
 	for (size_t i = 0; i < out->nprocs; i++)
-		qsort(out->procs[i].funcs, out->procs[i].nfuncs, sizeof(struct hot_func), cmp_func);
-	qsort(out->procs, out->nprocs, sizeof(*out->procs), cmp_proc);
+		if (out->procs[i].nfuncs)
+			qsort(out->procs[i].funcs, out->procs[i].nfuncs, sizeof(struct hot_func),
+			      cmp_func);
+	if (out->nprocs)
+		qsort(out->procs, out->nprocs, sizeof(*out->procs), cmp_proc);
 	return 0;
 nomem:
 	hot_free(out);

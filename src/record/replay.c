@@ -171,7 +171,12 @@ static int scan(struct replay *r, char *err, size_t errsz)
 				 (unsigned long long)f.offset, f.type == REC_STACKS ? "stack" : "string");
 	}
 	if (!e && !r->info.header) {
-		snprintf(err, errsz, "no header frame: not a usable recording");
+		if (r->rd.damaged || r->rd.truncated)
+			snprintf(err, errsz, "%s, before any header: not a usable recording",
+				 r->rd.error);
+		else
+			snprintf(err, errsz, "no header frame at offset %d: not a usable recording",
+				 REC_PROLOGUE);
 		e = -EINVAL;
 	}
 	return e;
