@@ -69,6 +69,8 @@ enum pl_block_op {
 #define PL_BLF_OTHER_ISSUER (1u << 0) /* issued from another task's context */
 #define PL_BLF_KTHREAD (1u << 1)      /* submitter is a kernel thread (writeback) */
 #define PL_BLF_NO_SUBMITTER (1u << 2) /* start not seen: submitter unknown */
+#define PL_BLF_SHARED (1u << 3)       /* merged request: bytes are this submitter's share */
+#define PL_BLF_NO_COMPLETION (1u << 4) /* completion never seen: latency unknown (0) */
 
 struct pl_hdr {
 	u64 ts_ns;     /* CLOCK_MONOTONIC (bpf_ktime_get_ns) at completion */
@@ -249,6 +251,8 @@ enum pl_stat {
 	PL_STAT_BLOCK_NO_START,  /* completion without a seen start */
 	PL_STAT_BLOCK_MAP_FULL,
 	PL_STAT_FORCED_WAKEUPS,
+	PL_STAT_BLOCK_SUBMITTERS_FULL, /* a merged request had more submitters than slots */
+	PL_STAT_BLOCK_NO_COMPLETION,   /* reported when its request was reused instead */
 	PL_STAT_MAX,
 };
 

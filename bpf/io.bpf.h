@@ -341,18 +341,32 @@ int BPF_PROG(pl_raw_sys_exit, struct pt_regs *regs, long ret)
 	return io_exit(ctx, ret);
 }
 
-/* Classic per-syscall tracepoints: the fallback when tp_btf is refused. */
+/*
+ * Classic per-syscall tracepoints: the fallback when tp_btf is refused.  A
+ * program may only read the arguments its tracepoint has: fsync's context
+ * ends after fd, and the kernel refuses to attach a program that reads past
+ * it, so one-argument syscalls get their own form.
+ */
+#define PL_CLASSIC_EXIT(name)                                                          \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                     \
+	int pl_tp_exit_##name(struct trace_event_raw_sys_exit *c)                      \
+	{                                                                              \
+		return io_exit(c, c->ret);                                             \
+	}
 #define PL_CLASSIC(name)                                                               \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
 	int pl_tp_enter_##name(struct trace_event_raw_sys_enter *c)                    \
 	{                                                                              \
 		return io_enter(NR_##name, c->args[0], c->args[1], c->args[2]);        \
 	}                                                                              \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                     \
-	int pl_tp_exit_##name(struct trace_event_raw_sys_exit *c)                      \
+	PL_CLASSIC_EXIT(name)
+#define PL_CLASSIC_FD_ONLY(name)                                                       \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
+	int pl_tp_enter_##name(struct trace_event_raw_sys_enter *c)                    \
 	{                                                                              \
-		return io_exit(c, c->ret);                                             \
-	}
+		return io_enter(NR_##name, c->args[0], 0, 0);                          \
+	}                                                                              \
+	PL_CLASSIC_EXIT(name)
 
 PL_CLASSIC(read)
 PL_CLASSIC(write)
@@ -364,8 +378,8 @@ PL_CLASSIC(preadv)
 PL_CLASSIC(pwritev)
 PL_CLASSIC(preadv2)
 PL_CLASSIC(pwritev2)
-PL_CLASSIC(fsync)
-PL_CLASSIC(fdatasync)
+PL_CLASSIC_FD_ONLY(fsync)
+PL_CLASSIC_FD_ONLY(fdatasync)
 PL_CLASSIC(sync_file_range)
 
 #endif

@@ -6,7 +6,7 @@ set -eu
 build="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev \
 libzstd-dev libncurses-dev libcurl4-openssl-dev libjson-c-dev ca-certificates"
 test="libcmocka-dev libclang-rt-14-dev tmux python3 elfutils stress-ng bpftrace procps \
-util-linux coreutils dash asciinema"
+util-linux coreutils dash asciinema libc6-dbg"
 pkgs=$build
 [ "${1:-}" = "--test" ] && pkgs="$build $test"
 missing=""

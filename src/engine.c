@@ -149,7 +149,8 @@ static void account_totals(struct engine_totals *t, const struct pl_event *ev)
 		hist_add(&t->lat[ev->type], ev->u.io.lat_ns);
 		break;
 	case PL_EV_BLOCK:
-		hist_add(&t->lat[PL_EV_BLOCK], ev->u.blk.lat_ns);
+		if (!(ev->u.blk.flags & PL_BLF_NO_COMPLETION)) /* latency unknown */
+			hist_add(&t->lat[PL_EV_BLOCK], ev->u.blk.lat_ns);
 		t->block_bytes += ev->u.blk.bytes;
 		t->block_kthread += !!(ev->u.blk.flags & PL_BLF_KTHREAD);
 		t->block_other_issuer += !!(ev->u.blk.flags & PL_BLF_OTHER_ISSUER);

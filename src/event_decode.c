@@ -35,7 +35,7 @@ size_t event_join_path(char *dst, size_t dstsz, const char *comps, size_t len, u
 		return 0;
 	dst[0] = '\0';
 	if (cut)
-		out += snprintf(dst, dstsz, "...");
+		out += snprintf(dst, dstsz, "\u2026"); /* "…": the leading components were cut */
 	for (size_t i = n; i-- > 0 && out < dstsz;) {
 		size_t room = (size_t)(comps + len - names[i]);
 		int w = snprintf(dst + out, dstsz - out, "/%.*s", (int)strnlen(names[i], room), names[i]);
@@ -108,6 +108,8 @@ static void decode_block(const struct pl_block_event *r, const struct pl_stack_s
 	b->issue_ns = r->issue_ns;
 	b->lat_ns = r->lat_ns;
 	b->queue_ns = r->issue_ns > r->start_ns ? r->issue_ns - r->start_ns : 0;
+	if (r->flags & PL_BLF_NO_COMPLETION)
+		b->lat_ns = 0;
 	b->sector = r->sector;
 	b->dev = r->dev;
 	b->bytes = r->bytes;

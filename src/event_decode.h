@@ -23,7 +23,7 @@ int event_decode(const void *data, size_t len, const struct pl_stack_sink *stack
 		 struct pl_event *ev);
 
 /* Join the leaf-first, NUL-separated components into an absolute path
- * ("/a/b/c"), prefixed with ".../" when cut.  Returns its length. */
+ * ("/a/b/c"), prefixed with "…" when cut ("…/b/c").  Returns its length. */
 size_t event_join_path(char *dst, size_t dstsz, const char *comps, size_t len, unsigned depth,
 		       int cut);
 

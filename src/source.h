@@ -31,6 +31,8 @@ struct pl_source_stats {
 	uint64_t block_no_start;
 	uint64_t block_map_full;
 	uint64_t forced_wakeups;
+	uint64_t block_no_completion;          /* reported at reuse, latency unknown */
+	uint64_t block_submitters_full;
 	uint64_t records;                      /* records received */
 };
 

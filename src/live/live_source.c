@@ -70,6 +70,8 @@ static void live_stats(struct pl_source *s, struct pl_source_stats *out)
 	out->block_no_start = k[PL_STAT_BLOCK_NO_START];
 	out->block_map_full = k[PL_STAT_BLOCK_MAP_FULL];
 	out->forced_wakeups = k[PL_STAT_FORCED_WAKEUPS];
+	out->block_no_completion = k[PL_STAT_BLOCK_NO_COMPLETION];
+	out->block_submitters_full = k[PL_STAT_BLOCK_SUBMITTERS_FULL];
 }
 
 static void live_free(struct pl_source *s)

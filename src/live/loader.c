@@ -65,6 +65,14 @@ static void set_config(struct perflens_bpf *skel, const struct pl_options *o, bo
 	c->runqlat = o->runqlat;
 }
 
+/* Fallbacks add up: each one is said, separated by "; ". */
+static void note_fallback(struct pl_loader *l, const char *what)
+{
+	size_t n = strlen(l->fallback_note);
+
+	snprintf(l->fallback_note + n, sizeof(l->fallback_note) - n, "%s%s", n ? "; " : "", what);
+}
+
 static int pick_block_hook(struct pl_loader *l, const struct pl_options *o)
 {
 	bool have_start = preflight_tp_btf_args("block_io_start") >= 0;
@@ -74,11 +82,14 @@ static int pick_block_hook(struct pl_loader *l, const struct pl_options *o)
 	if (use_start && !have_start)
 		return -ENOENT;
 	bpf_program__set_autoload(l->skel->progs.pl_block_io_start, use_start);
+	bpf_program__set_autoload(l->skel->progs.pl_block_io_done, use_start);
+	bpf_program__set_autoload(l->skel->progs.pl_block_bio_queue,
+				  preflight_tp_btf_args("block_bio_queue") >= 0);
 	bpf_program__set_autoload(l->skel->progs.pl_block_rq_insert, !use_start);
 	l->paths.block = use_start ? "tp_btf/block_io_start" : "tp_btf/block_rq_insert";
 	if (!use_start && o->block_attach == PL_ATTACH_AUTO)
-		snprintf(l->fallback_note, sizeof(l->fallback_note),
-			 "block_io_start missing (kernel < 6.5): submitter taken at block_rq_insert");
+		note_fallback(l, "block_io_start missing (kernel < 6.5): submitter taken at "
+			      "block_rq_insert");
 	return 0;
 }
 
@@ -181,12 +192,17 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 		snprintf(why, sizeof(why), "%s", err);
 		perflens_bpf__destroy(l->skel);
 		l->skel = NULL;
+		l->fallback_note[0] = '\0';
 		e = preflight_tracefs(err, errsz);
 		if (!e)
 			e = try_load(l, o, false, err, errsz);
-		if (!e)
-			snprintf(l->fallback_note, sizeof(l->fallback_note),
-				 "tp_btf/sys_enter refused (%.180s): using classic syscall tracepoints", why);
+		if (!e) {
+			char note[256];
+
+			snprintf(note, sizeof(note), "tp_btf/sys_enter refused (%.180s): using classic "
+				 "syscall tracepoints", why);
+			note_fallback(l, note);
+		}
 	}
 	l->paths.fallbacks = l->fallback_note;
 	l->paths.pmu_note = l->pmu_note;

@@ -81,12 +81,17 @@ static void add_block(json_object *o, const struct pl_event *ev, const struct js
 	add(o, "sector", json_object_new_int64((int64_t)b->sector));
 	add(o, "bytes", json_object_new_int64(b->bytes));
 	add(o, "op", json_object_new_string(pl_block_op_name(b->op)));
-	add(o, "lat_us", us(b->lat_ns));
+	bool done = !(b->flags & PL_BLF_NO_COMPLETION);
+
+	/* A completion perflens never saw has no latency: null, not 0. */
+	add(o, "lat_us", done ? us(b->lat_ns) : NULL);
 	add(o, "queue_us", us(b->queue_ns));
-	add(o, "service_us", us(b->issue_ns ? b->lat_ns - b->queue_ns : 0));
+	add(o, "service_us", done && b->issue_ns ? us(b->lat_ns - b->queue_ns) : NULL);
 	add(o, "issuer_pid", json_object_new_int64(b->issuer_pid));
 	add(o, "issued_by_other_task", json_object_new_boolean(b->flags & PL_BLF_OTHER_ISSUER));
 	add(o, "writeback", json_object_new_boolean(b->flags & PL_BLF_KTHREAD));
+	add(o, "shared", json_object_new_boolean(b->flags & PL_BLF_SHARED));
+	add(o, "completion_seen", json_object_new_boolean(done));
 	if (b->error)
 		add(o, "error", json_object_new_int(b->error));
 	if (b->ustack_id || b->kstack_id) {

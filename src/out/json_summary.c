@@ -191,6 +191,13 @@ static json_object *drops_json(struct engine *e, const struct summary_inputs *in
 	add(o, "block_no_start", json_object_new_int64((int64_t)in->src.block_no_start));
 	add(o, "timeline_late", json_object_new_int64((int64_t)timeline_late_dropped(e->tl)));
 	add(o, "proctree_refused", json_object_new_int64((int64_t)proctree_refused(e->pt)));
+	add(o, "stacks_refused", json_object_new_int64((int64_t)stackstore_refused(e->stacks)));
+	add(o, "stack_aggregates_refused", json_object_new_int64((int64_t)stackagg_refused(e->agg)));
+	add(o, "cgroups_refused", json_object_new_int64((int64_t)cgstats_refused(e->cg)));
+	add(o, "devices_left_out", json_object_new_int64((int64_t)e->sat->devs_left_out));
+	add(o, "block_completion_unseen", json_object_new_int64((int64_t)in->src.block_no_completion));
+	add(o, "block_submitters_over_cap",
+	    json_object_new_int64((int64_t)in->src.block_submitters_full));
 	return o;
 }
 

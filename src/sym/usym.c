@@ -323,7 +323,8 @@ static int maps_read(struct usym *u, FILE *f, const struct usym_proc *old, const
 			goto cleanup;
 	}
 	/* The kernel lists maps in order; a hand-written fixture may not. */
-	qsort(l->v, l->n, sizeof(*l->v), map_cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), map_cmp);
 cleanup:
 	free(line);
 	return err;
