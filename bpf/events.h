@@ -39,7 +39,8 @@ enum pl_event_type {
 	PL_EV_EXEC = 6,
 	PL_EV_EXIT = 7,
 	PL_EV_SAMPLE = 8,
-	PL_EV_TYPE_MAX = 9,
+	PL_EV_OOM = 9,
+	PL_EV_TYPE_MAX = 10,
 };
 
 /* What an fd points at, read from the inode mode (never from the path). */
@@ -156,6 +157,16 @@ struct pl_exit_event {
 	u32 ppid;
 };
 
+/* oom: the kernel's OOM killer chose a victim (oom:mark_victim) */
+struct pl_oom_event {
+	struct pl_hdr h;         /* pid/comm: the victim */
+	u64 total_vm_pages;
+	u32 uid;
+	s32 oom_score_adj;
+	u32 killer_pid;          /* the task whose allocation triggered it */
+	u32 pad;
+};
+
 /* sample: one PMU (or cpu-clock) sample with both stacks */
 struct pl_sample_event {
 	struct pl_hdr h;
@@ -246,6 +257,7 @@ enum pl_stat {
 	PL_STAT_DROP_EXEC,
 	PL_STAT_DROP_EXIT,
 	PL_STAT_DROP_SAMPLE,
+	PL_STAT_DROP_OOM,
 	PL_STAT_INFLIGHT_FULL,   /* in-flight map full: op not timed */
 	PL_STAT_BLOCK_OTHER_ISSUER, /* request issued from another task */
 	PL_STAT_BLOCK_NO_START,  /* completion without a seen start */

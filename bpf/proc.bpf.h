@@ -111,4 +111,29 @@ int BPF_PROG(pl_proc_exit_live, struct task_struct *p)
 	return proc_exit(p, BPF_CORE_READ(p, signal, live.counter) == 0);
 }
 
+/* The OOM killer's victim: a finding, and a mark in the process tree. */
+SEC("tp_btf/mark_victim")
+int BPF_PROG(pl_oom_mark_victim, struct task_struct *tsk, uid_t uid)
+{
+	struct pl_oom_event *e;
+	u32 tgid = BPF_CORE_READ(tsk, tgid);
+
+	if (tgid == cfg.self_tgid)
+		return 0;
+	e = pl_reserve(sizeof(*e), PL_EV_OOM);
+	if (!e)
+		return 0;
+	pl_fill_hdr(&e->h, PL_EV_OOM, sizeof(*e));
+	e->killer_pid = e->h.pid;
+	e->h.pid = tgid;
+	e->h.tid = BPF_CORE_READ(tsk, pid);
+	BPF_CORE_READ_STR_INTO(&e->h.comm, tsk, comm);
+	e->total_vm_pages = BPF_CORE_READ(tsk, mm, total_vm);
+	e->uid = uid;
+	e->oom_score_adj = BPF_CORE_READ(tsk, signal, oom_score_adj);
+	e->pad = 0;
+	pl_submit(e);
+	return 0;
+}
+
 #endif

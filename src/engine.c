@@ -103,6 +103,8 @@ static void account_proc(struct engine *e, const struct pl_event *ev)
 		n->st.block_bytes += ev->u.blk.bytes;
 	} else if (ev->type == PL_EV_SAMPLE) {
 		n->st.samples++;
+	} else if (ev->type == PL_EV_OOM) {
+		n->oom_killed = true;
 	} else {
 		unsigned k = ev->kind < PL_KIND_MAX ? ev->kind : PL_KIND_OTHER;
 

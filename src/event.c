@@ -5,7 +5,8 @@
 static const char *const type_names[PL_EV_ALL_MAX] = {
 	[PL_EV_READ] = "read",   [PL_EV_WRITE] = "write", [PL_EV_SYNC] = "sync",
 	[PL_EV_BLOCK] = "block", [PL_EV_FORK] = "fork",   [PL_EV_EXEC] = "exec",
-	[PL_EV_EXIT] = "exit",   [PL_EV_SAMPLE] = "sample", [PL_EV_INFLIGHT] = "inflight",
+	[PL_EV_EXIT] = "exit",   [PL_EV_SAMPLE] = "sample", [PL_EV_OOM] = "oom",
+	[PL_EV_INFLIGHT] = "inflight",
 	[PL_EV_TICK] = "tick",
 };
 

@@ -15,9 +15,9 @@
 
 /* Event types made in user space (after the kernel's PL_EV_TYPE_MAX):
  * they reach the taps (printers, recorder) but not the per-type stores. */
-#define PL_EV_INFLIGHT 9 /* an op still running past the threshold (u.io, lat = age) */
-#define PL_EV_TICK 10    /* the 1 Hz saturation sample for u.tick.sec is in the store */
-#define PL_EV_ALL_MAX 11
+#define PL_EV_INFLIGHT 10 /* an op still running past the threshold (u.io, lat = age) */
+#define PL_EV_TICK 11     /* the 1 Hz saturation sample for u.tick.sec is in the store */
+#define PL_EV_ALL_MAX 12
 
 /* u.io.flags for PL_EV_INFLIGHT */
 #define PL_INFLIGHT_CLOSED 0x80 /* it finished (its real event follows or came) */
@@ -82,6 +82,13 @@ struct pl_sample_info {
 	uint32_t cpu;
 };
 
+struct pl_oom_info {
+	uint64_t total_vm_pages;
+	uint32_t uid;
+	int32_t oom_score_adj;
+	uint32_t killer_pid;
+};
+
 struct pl_tick_info {
 	int64_t sec;        /* timeline second the sample describes */
 };
@@ -102,6 +109,7 @@ struct pl_event {
 		struct pl_exit_info exit;
 		struct pl_sample_info sample;
 		struct pl_tick_info tick;
+		struct pl_oom_info oom;
 	} u;
 };
 

@@ -16,6 +16,7 @@ _Static_assert(sizeof(struct pl_block_event) == 48 + 56 + 2 * 8 * PL_MAX_STACK,
 _Static_assert(sizeof(struct pl_fork_event) == 48 + 16, "pl_fork_event layout");
 _Static_assert(sizeof(struct pl_exec_event) == 48 + 24 + 2 * PL_ARGS_LEN, "pl_exec_event layout");
 _Static_assert(sizeof(struct pl_exit_event) == 48 + 24, "pl_exit_event layout");
+_Static_assert(sizeof(struct pl_oom_event) == 48 + 24, "pl_oom_event layout");
 _Static_assert(sizeof(struct pl_sample_event) == 48 + 8 + 2 * 8 * PL_MAX_STACK,
 	       "pl_sample_event layout");
 
@@ -155,6 +156,7 @@ static const size_t record_size[PL_EV_TYPE_MAX] = {
 	[PL_EV_SYNC] = sizeof(struct pl_io_event),  [PL_EV_BLOCK] = sizeof(struct pl_block_event),
 	[PL_EV_FORK] = sizeof(struct pl_fork_event), [PL_EV_EXEC] = sizeof(struct pl_exec_event),
 	[PL_EV_EXIT] = sizeof(struct pl_exit_event), [PL_EV_SAMPLE] = sizeof(struct pl_sample_event),
+	[PL_EV_OOM] = sizeof(struct pl_oom_event),
 };
 
 int event_decode(const void *data, size_t len, const struct pl_stack_sink *stacks,
@@ -191,6 +193,15 @@ int event_decode(const void *data, size_t len, const struct pl_stack_sink *stack
 		ev->u.exit.lifetime_ns = r->lifetime_ns;
 		ev->u.exit.status = r->exit_code;
 		ev->u.exit.ppid = r->ppid;
+		break;
+	}
+	case PL_EV_OOM: {
+		const struct pl_oom_event *r = data;
+
+		ev->u.oom.total_vm_pages = r->total_vm_pages;
+		ev->u.oom.uid = r->uid;
+		ev->u.oom.oom_score_adj = r->oom_score_adj;
+		ev->u.oom.killer_pid = r->killer_pid;
 		break;
 	}
 	case PL_EV_SAMPLE: {

@@ -123,6 +123,8 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup, o->runqlat);
 	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup_new, o->runqlat);
 	bpf_program__set_autoload(l->skel->progs.pl_pmu_sample, o->pmu_event[0] != '\0');
+	bpf_program__set_autoload(l->skel->progs.pl_oom_mark_victim,
+				  preflight_tp_btf_args("mark_victim") >= 1);
 	e = pick_block_hook(l, o);
 	if (e) {
 		snprintf(err, errsz, "--block-attach start: tp_btf/block_io_start is not in this "

@@ -176,6 +176,12 @@ json_object *json_out_event(const struct pl_event *ev, const struct json_out_ctx
 	case PL_EV_INFLIGHT:
 		add_inflight(o, ev);
 		break;
+	case PL_EV_OOM:
+		add(o, "total_vm_kb", json_object_new_int64((int64_t)ev->u.oom.total_vm_pages * 4));
+		add(o, "uid", json_object_new_int64(ev->u.oom.uid));
+		add(o, "oom_score_adj", json_object_new_int(ev->u.oom.oom_score_adj));
+		add(o, "killer_pid", json_object_new_int64(ev->u.oom.killer_pid));
+		break;
 	}
 	return o;
 }

@@ -127,6 +127,12 @@ static void put_body(struct rec_buf *b, const struct pl_event *ev, const struct 
 		rec_put_varint(b, ev->u.exit.status);
 		rec_put_varint(b, ev->u.exit.ppid);
 		break;
+	case PL_EV_OOM:
+		rec_put_varint(b, ev->u.oom.total_vm_pages);
+		rec_put_varint(b, ev->u.oom.uid);
+		rec_put_svarint(b, ev->u.oom.oom_score_adj);
+		rec_put_varint(b, ev->u.oom.killer_pid);
+		break;
 	case PL_EV_SAMPLE:
 		rec_put_varint(b, ev->u.sample.ustack_id);
 		rec_put_varint(b, ev->u.sample.kstack_id);
@@ -160,6 +166,12 @@ static void get_body(struct rec_cur *c, struct pl_event *ev, const struct rec_st
 		ev->u.exit.lifetime_ns = rec_get_varint(c);
 		ev->u.exit.status = (uint32_t)rec_get_varint(c);
 		ev->u.exit.ppid = (uint32_t)rec_get_varint(c);
+		break;
+	case PL_EV_OOM:
+		ev->u.oom.total_vm_pages = rec_get_varint(c);
+		ev->u.oom.uid = (uint32_t)rec_get_varint(c);
+		ev->u.oom.oom_score_adj = (int32_t)rec_get_svarint(c);
+		ev->u.oom.killer_pid = (uint32_t)rec_get_varint(c);
 		break;
 	case PL_EV_SAMPLE:
 		ev->u.sample.ustack_id = (uint32_t)rec_get_varint(c);

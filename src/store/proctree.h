@@ -40,6 +40,7 @@ struct proc_node {
 	uint64_t exit_ts_ns;    /* monotonic ns of the exit event */
 	uint64_t lifetime_ns;
 	struct proc_stats st;
+	bool oom_killed;        /* chosen by the OOM killer (oom:mark_victim) */
 };
 
 struct proctree;

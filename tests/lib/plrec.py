@@ -5,7 +5,7 @@ import zlib
 
 FRAME = {1: "header", 2: "procs", 3: "strings", 4: "stacks", 5: "events", 6: "tick",
          7: "mark", 8: "ai", 9: "index", 10: "end", 11: "finding"}
-EV_IO = (1, 2, 3, 9)  # read, write, sync, inflight
+EV_IO = (1, 2, 3, 10)  # read, write, sync, inflight
 
 
 class Cur:
@@ -80,6 +80,9 @@ def event_types(payload):
                 c.varint()
         elif typ == 8:
             for _ in range(3):
+                c.varint()
+        elif typ == 9:    # oom
+            for _ in range(4):
                 c.varint()
         else:
             raise ValueError(f"unknown event type {typ}")
