@@ -127,6 +127,8 @@ int BPF_PROG(pl_oom_mark_victim, struct task_struct *tsk, uid_t uid)
 	e->killer_pid = e->h.pid;
 	e->h.pid = tgid;
 	e->h.tid = BPF_CORE_READ(tsk, pid);
+	/* The victim's cgroup, not the allocating task's. */
+	e->h.cgroup_id = BPF_CORE_READ(tsk, cgroups, dfl_cgrp, kn, id);
 	BPF_CORE_READ_STR_INTO(&e->h.comm, tsk, comm);
 	e->total_vm_pages = BPF_CORE_READ(tsk, mm, total_vm);
 	e->uid = uid;

@@ -21,7 +21,7 @@
 #include "store/stacks.h"
 #include "store/timeline.h"
 
-#define ENGINE_MAX_TAPS 4
+#define ENGINE_MAX_TAPS 8
 
 struct engine_config {
 	unsigned window_s;

@@ -13,6 +13,8 @@
 
 #include "consumer.h"
 #include "engine.h"
+#include "findings/findings.h"
+#include "findings/findings_json.h"
 #include "live/live_source.h"
 #include "live/loader.h"
 #include "options.h"
@@ -68,8 +70,36 @@ struct session {
 	bool ks_open;
 	struct sampler smp;
 	struct consumer c;
+	struct findings *findings;     /* NULL in replay */
 	bool stopped;
 };
+
+/* A finding opened, changed severity or cleared: one headless line.  On the
+ * sampler thread; stdio locks the stream per call, so lines never mix. */
+static void print_finding(void *ctx, const struct finding *fd)
+{
+	(void)ctx;
+	json_out_print(stdout, findings_json_finding(fd));
+	fflush(stdout);
+}
+
+/* What perflens lost so far, for the events_lost rule (engine lock held,
+ * so the source's counters are not being written). */
+static void findings_lost(void *ctx, struct findings_lost *out)
+{
+	struct session *s = ctx;
+	struct pl_source_stats st;
+
+	if (!s->src)
+		return;
+	s->src->ops->stats(s->src, &st);
+	for (int t = PL_EV_READ; t < PL_EV_TYPE_MAX; t++)
+		out->ring += st.kernel_drops[t];
+	out->maps = st.inflight_full + st.block_map_full;
+	out->decode = st.decode_errors;
+	if (s->w.running)
+		out->queue = evqueue_dropped(&s->w.q);
+}
 
 /* Once a second on the main thread: the file reads the consumer must not do. */
 static void housekeeping(struct engine *eng)
@@ -205,6 +235,8 @@ static void print_summary(struct session *s, double duration_s)
 		json_object_object_add(in.extra, "recording", recording_json(s));
 	engine_lock(s->eng);
 	add_summary_parts(s, &in);
+	if (s->findings)
+		findings_json_summary(s->findings, in.extra);
 	json_out_print(stdout, json_summary(s->eng, &in));
 	engine_unlock(s->eng);
 	fflush(stdout);
@@ -278,6 +310,8 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 static void close_session(struct session *s)
 {
 	stop_threads(s);
+	findings_free(s->findings);
+	s->findings = NULL;
 	if (s->ks_open)
 		kstats_close(&s->ks);
 	idnames_free(s->jctx.ids);
@@ -302,7 +336,13 @@ static int run_live(struct session *s, struct symbolizer *sym)
 	}
 	kstats_open(&s->ks, s->ld);
 	s->ks_open = true;
-	if (sampler_start(&s->smp, s->eng, s->o, &s->ks))
+	s->findings = findings_new(&(struct findings_config){
+		.lost = findings_lost, .lost_ctx = s,
+		.on_change = s->o->json && !s->o->output_none ? print_finding : NULL });
+	if (!s->findings)
+		goto out;
+	engine_add_tap(s->eng, (struct engine_tap){ findings_tap, s->findings });
+	if (sampler_start(&s->smp, s->eng, s->o, &s->ks, s->findings))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);
 out:

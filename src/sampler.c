@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "out/json_sat.h"
+#include "findings/findings.h"
 #include "sys/cgroup.h"
 #include "sys/diskstats.h"
 #include "sys/dstate.h"
@@ -487,6 +488,9 @@ void sampler_tick(struct sampler *s)
 	engine_unlock(s->eng);
 	memcpy(st->open, cur, ncur * sizeof(cur[0]));
 	st->nopen = ncur;
+	/* The rules read this second's sample: off the consumer and UI threads. */
+	if (s->findings)
+		findings_tick(s->findings, s->eng, sec);
 }
 
 static void *sampler_main(void *arg)
@@ -511,7 +515,7 @@ static void *sampler_main(void *arg)
 }
 
 int sampler_start(struct sampler *s, struct engine *eng, const struct pl_options *o,
-		  struct kstats *ks)
+		  struct kstats *ks, struct findings *findings)
 {
 	pthread_condattr_t ca;
 	int e;
@@ -520,6 +524,7 @@ int sampler_start(struct sampler *s, struct engine *eng, const struct pl_options
 	s->eng = eng;
 	s->opts = o;
 	s->ks = ks;
+	s->findings = findings;
 	s->st = calloc(1, sizeof(*s->st));
 	if (!s->st)
 		return -ENOMEM;

@@ -17,6 +17,7 @@
 #include "options.h"
 
 struct sampler_state;
+struct findings;
 
 struct sampler {
 	pthread_t thread;
@@ -24,6 +25,7 @@ struct sampler {
 	const struct pl_options *opts;
 	struct kstats *ks;               /* NULL in replay: no kernel to read */
 	struct sampler_state *st;
+	struct findings *findings;       /* evaluated after each sample; NULL: none */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
@@ -31,7 +33,7 @@ struct sampler {
 };
 
 int sampler_start(struct sampler *s, struct engine *eng, const struct pl_options *o,
-		  struct kstats *ks);
+		  struct kstats *ks, struct findings *findings);
 /* Stop promptly (the thread waits on a condition variable, not a sleep). */
 void sampler_stop(struct sampler *s);
 /* One sample now, on the calling thread (tests, benchmarks). */
