@@ -24,6 +24,7 @@
 #include "out/json_summary.h"
 #include "out/json_writer.h"
 #include "query/hot.h"
+#include "record/format.h"
 #include "record/header.h"
 #include "record/recorder.h"
 #include "record/replay.h"
@@ -76,11 +77,17 @@ struct session {
 
 /* A finding opened, changed severity or cleared: one headless line.  On the
  * sampler thread; stdio locks the stream per call, so lines never mix. */
-static void print_finding(void *ctx, const struct finding *fd)
+/* A finding opened, changed or cleared: print it and record it. */
+static void finding_changed(void *ctx, const struct finding *fd)
 {
-	(void)ctx;
-	json_out_print(stdout, findings_json_finding(fd));
-	fflush(stdout);
+	struct session *s = ctx;
+
+	if (s->o->json && !s->o->output_none) {
+		json_out_print(stdout, findings_json_finding(fd));
+		fflush(stdout);
+	}
+	if (s->o->record_path[0])
+		recorder_side(&s->rec, REC_FINDING, findings_json_finding(fd));
 }
 
 /* What perflens lost so far, for the events_lost rule (engine lock held,
@@ -338,7 +345,7 @@ static int run_live(struct session *s, struct symbolizer *sym)
 	s->ks_open = true;
 	s->findings = findings_new(&(struct findings_config){
 		.lost = findings_lost, .lost_ctx = s,
-		.on_change = s->o->json && !s->o->output_none ? print_finding : NULL });
+		.on_change = finding_changed, .change_ctx = s });
 	if (!s->findings)
 		goto out;
 	engine_add_tap(s->eng, (struct engine_tap){ findings_tap, s->findings });
