@@ -19,6 +19,7 @@ struct evscan {
 	size_t front;  /* slot of the newest match */
 	size_t n;
 	uint64_t lo, hi;
+	uint64_t range_lo, range_hi; /* seqs outside are never examined */
 	bool started;
 	uint64_t examined;
 };
@@ -72,6 +73,7 @@ struct evscan *evscan_new(size_t cap, evscan_match_fn match, evscan_found_fn fou
 		return NULL;
 	}
 	s->cap = cap;
+	s->range_hi = UINT64_MAX;
 	s->match = match;
 	s->found = found;
 	s->arg = arg;
@@ -84,6 +86,29 @@ void evscan_free(struct evscan *s)
 		return;
 	free(s->ring);
 	free(s);
+}
+
+void evscan_set_range(struct evscan *s, uint64_t lo, uint64_t hi)
+{
+	s->range_lo = lo;
+	s->range_hi = hi;
+}
+
+uint64_t evlog_seq_at_ts(const struct eventlog *log, uint64_t ts_ns)
+{
+	uint64_t total = eventlog_total(log);
+	uint64_t lo = total - eventlog_count(log), hi = total;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		const struct pl_event *ev = evlog_by_seq(log, mid);
+
+		if (ev && ev->ts_ns < ts_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void evscan_reset(struct evscan *s)
@@ -153,6 +178,10 @@ bool evscan_update(struct evscan *s, const struct eventlog *log, uint64_t horizo
 
 	if (horizon > total)
 		horizon = total;
+	if (horizon > s->range_hi)
+		horizon = s->range_hi;
+	if (oldest < s->range_lo)
+		oldest = s->range_lo < total ? s->range_lo : total;
 	if (!s->started) {
 		s->lo = s->hi = horizon;
 		s->started = true;

@@ -43,6 +43,9 @@ void evscan_reset(struct evscan *s);
  */
 bool evscan_update(struct evscan *s, const struct eventlog *log, uint64_t horizon,
 		   uint64_t budget_ns);
+/* Only look at seqs in [lo, hi) (default: everything).  For queries that
+ * know where their events are, like one second of the timeline. */
+void evscan_set_range(struct evscan *s, uint64_t lo, uint64_t hi);
 /* Matches still held by the log (evicted ones drop out at the next update). */
 size_t evscan_count(const struct evscan *s);
 /* Seq of the i-th match, i = 0 the newest; UINT64_MAX when out of range. */
@@ -55,6 +58,10 @@ double evscan_progress(const struct evscan *s, const struct eventlog *log);
 /* Events examined since creation (a cost measure for tests and benches). */
 uint64_t evscan_examined(const struct evscan *s);
 
+/* The first held seq whose event completed at or after ts_ns, by binary
+ * search: events are pushed in nearly completion order (CPUs interleave a
+ * little), so callers add a margin.  eventlog_total() when none. */
+uint64_t evlog_seq_at_ts(const struct eventlog *log, uint64_t ts_ns);
 /* The event with this seq while the log still holds it, else NULL. */
 const struct pl_event *evlog_by_seq(const struct eventlog *log, uint64_t seq);
 /* Latency of an event in ns (io and block), 0 for the others. */

@@ -23,8 +23,9 @@ struct evtopk {
 	bool dirty;
 	uint64_t lo, hi;
 	uint64_t min_seq;  /* smallest seq in the heap, to spot evictions */
-	bool turned_away;  /* some event was refused or pushed out: the set is
-			    * exact only down to its smallest member */
+	bool turned_away;  /* some event was refused or pushed out ... */
+	uint64_t floor;    /* ... none slower than this: the set holds every
+			    * held event slower than floor, so it is exact above it */
 	bool started;
 };
 
@@ -129,13 +130,21 @@ static void offer(struct evtopk *t, const struct eventlog *log, uint64_t seq)
 	if ((ev->type < PL_EV_READ || ev->type > PL_EV_BLOCK) || (t->match && !t->match(ev, t->arg)))
 		return;
 	if (t->n < t->k) {
+		/* Room after evictions, but an event no slower than one turned
+		 * away cannot be ranked without what was turned away. */
+		if (t->turned_away && e.lat <= t->floor)
+			return;
 		t->heap[t->n] = e;
 		sift_up(t->heap, t->n++);
 	} else if (less(&t->heap[0], &e)) {
+		if (t->heap[0].lat > t->floor)
+			t->floor = t->heap[0].lat;
 		t->heap[0] = e;
 		sift_down(t->heap, t->n, 0);
 		t->turned_away = true;
 	} else {
+		if (e.lat > t->floor)
+			t->floor = e.lat;
 		t->turned_away = true;
 		return;
 	}
@@ -167,6 +176,7 @@ static void drop_evicted(struct evtopk *t, uint64_t oldest)
 			t->n = 0;
 			t->lo = t->hi;
 			t->turned_away = false;
+			t->floor = 0;
 		}
 	}
 	if (t->lo < oldest)
@@ -189,6 +199,7 @@ bool evtopk_update(struct evtopk *t, const struct eventlog *log, uint64_t horizo
 		t->lo = t->hi = horizon;
 		t->n = 0;
 		t->turned_away = false;
+		t->floor = 0;
 		t->started = true;
 		t->dirty = true;
 	}

@@ -3,10 +3,11 @@
  * a "sort by latency" view never sorts the log.
  *
  * Same scanning scheme as evscan (new events first, then a time-budgeted
- * backfill).  Evicted events leave the set; because anything ever turned
- * away was no slower than everything kept, what remains is still exactly
- * the slowest M of the held events (ties aside).  When M falls under K/2
- * the set is rebuilt by a fresh (budgeted) backfill.
+ * backfill).  Evicted events leave the set.  It keeps a floor: the slowest
+ * latency it ever turned away; every held event slower than the floor is
+ * in the set, and events no slower than it are not let back in, so the
+ * set is always exactly the slowest M held events (ties aside), M <= K.
+ * When M falls under K/2 the set is rebuilt by a fresh (budgeted) backfill.
  *
  * Call every function that takes the log with the engine lock held.
  */

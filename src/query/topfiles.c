@@ -16,7 +16,10 @@ struct topfiles {
 	struct topdev dev[TOPFILES_MAX_DEVS];
 	size_t ndev;
 	uint64_t dev_overflow;
+	unsigned kinds;    /* files of these kinds are kept */
 	uint64_t seen;     /* log seq we have read up to */
+	uint64_t *scratch_tot; /* prune: totals to select the cut from */
+	struct topfile *spare; /* prune: the table being rebuilt */
 	bool started;
 	uint64_t missed;
 	uint64_t pruned;
@@ -76,6 +79,7 @@ struct topfiles *topfiles_new(size_t cap)
 	}
 	tf->nslots = ns;
 	tf->cap = cap;
+	tf->kinds = PL_KINDS_ALL;
 	return tf;
 }
 
@@ -84,6 +88,8 @@ void topfiles_free(struct topfiles *tf)
 	if (!tf)
 		return;
 	free(tf->slot);
+	free(tf->spare);
+	free(tf->scratch_tot);
 	free(tf);
 }
 
@@ -115,46 +121,89 @@ static struct topfile *probe(struct topfiles *tf, uint8_t kind, uint32_t dev, ui
 	return &tf->slot[i];
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (k < n), reordering v: Hoare quickselect
+ * with a median-of-three pivot, O(n) on average. */
+static uint64_t select_kth(uint64_t *v, size_t n, size_t k)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	size_t lo = 0, hi = n - 1;
 
-	return x < y ? -1 : x > y;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		uint64_t a = v[lo], b = v[mid], c = v[hi];
+		uint64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint64_t t = v[i];
+
+				v[i++] = v[j];
+				v[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
 }
 
-/* Drop the files with the least slow time until half the cap is left. */
+/*
+ * Drop the files with the least slow time until half the cap is left.
+ * Amortized over the cap/2 insertions between prunes, this is a few tens
+ * of ns per new file; the scratch buffers are kept between prunes.
+ */
 static void prune(struct topfiles *tf)
 {
-	uint64_t *tot = malloc(tf->n * sizeof(*tot));
 	struct topfile *old = tf->slot;
 	size_t k = 0, keep = tf->cap / 2;
 	uint64_t cut;
 
-	if (!tot)
-		return; /* keep going over cap rather than lose data: retried next add */
+	if (!tf->scratch_tot) {
+		tf->scratch_tot = malloc((tf->cap + tf->cap / 2) * sizeof(*tf->scratch_tot));
+		tf->spare = calloc(tf->nslots, sizeof(*tf->spare));
+		if (!tf->scratch_tot || !tf->spare)
+			return; /* keep going over cap rather than lose data: retried next add */
+	}
 	for (size_t i = 0; i < tf->nslots; i++)
 		if (old[i].count)
-			tot[k++] = old[i].total_ns;
-	qsort(tot, k, sizeof(*tot), cmp_u64);
-	cut = tot[k - keep];
-	free(tot);
-	tf->slot = calloc(tf->nslots, sizeof(*tf->slot));
-	if (!tf->slot) {
-		tf->slot = old;
+			tf->scratch_tot[k++] = old[i].total_ns;
+	if (k <= keep)
 		return;
-	}
+	cut = select_kth(tf->scratch_tot, k, k - keep);
+	tf->slot = tf->spare;
 	tf->n = 0;
-	for (size_t i = 0; i < tf->nslots; i++) {
-		if (!old[i].count)
-			continue;
-		if (old[i].total_ns < cut || tf->n >= keep) {
-			tf->pruned++;
-			continue;
+	/* Above the cut first, then ties at the cut while room is left.  The
+	 * ties are taken from a rotating start, not from slot 0: keeping the
+	 * lowest slots would pack the new table's front into one long probe run. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t start = pass ? (size_t)(tf->pruned * 0x9E3779B97F4A7C15ull) & (tf->nslots - 1) : 0;
+
+		for (size_t j = 0; j < tf->nslots; j++) {
+			struct topfile *f = &old[(start + j) & (tf->nslots - 1)];
+
+			if (!f->count || (pass == 0 ? f->total_ns <= cut : f->total_ns != cut))
+				continue;
+			if (tf->n >= keep)
+				break;
+			*probe(tf, f->kind, f->dev, f->ino, f->name) = *f;
+			tf->n++;
 		}
-		*probe(tf, old[i].kind, old[i].dev, old[i].ino, old[i].name) = old[i];
-		tf->n++;
 	}
-	free(old);
+	tf->pruned += k - tf->n;
+	/* The old table becomes the next spare: only the used slots need clearing. */
+	for (size_t i = 0; i < tf->nslots; i++)
+		old[i].count = 0;
+	tf->spare = old;
 }
 
 static void add_file(struct topfiles *tf, const struct pl_event *ev)
@@ -212,11 +261,17 @@ static void add_block(struct topfiles *tf, const struct pl_event *ev)
 	hist_add(&d->h, b->lat_ns);
 }
 
+void topfiles_set_kinds(struct topfiles *tf, unsigned kinds_mask)
+{
+	tf->kinds = kinds_mask;
+}
+
 void topfiles_add(struct topfiles *tf, const struct pl_event *ev)
 {
 	switch (ev->type) {
 	case PL_EV_READ: case PL_EV_WRITE: case PL_EV_SYNC:
-		add_file(tf, ev);
+		if (tf->kinds & (1u << (ev->kind < PL_KIND_MAX ? ev->kind : PL_KIND_OTHER)))
+			add_file(tf, ev);
 		break;
 	case PL_EV_BLOCK:
 		add_block(tf, ev);
@@ -232,7 +287,7 @@ void topfiles_update(struct topfiles *tf, const struct eventlog *log)
 	uint64_t oldest = total - eventlog_count(log);
 
 	if (!tf->started) {
-		tf->seen = total;
+		tf->seen = oldest; /* what the log already holds counts too */
 		tf->started = true;
 	}
 	if (tf->seen < oldest) {

@@ -8,8 +8,8 @@
  * so heavy hitters stay.  Devices: up to TOPFILES_MAX_DEVS, the rest are
  * counted in dev_overflow.
  *
- * topfiles_update follows the event log (forward only, from the moment of
- * creation); topfiles_add feeds one event directly.  Lock: whatever guards
+ * topfiles_update follows the event log (forward only, starting with what
+ * the log holds at the first call); topfiles_add feeds one event directly.  Lock: whatever guards
  * the events given (the engine lock for topfiles_update).
  */
 #ifndef PERFLENS_TOPFILES_H
@@ -50,10 +50,13 @@ struct topfiles;
 /* cap: files held (>= 16).  NULL with errno. */
 struct topfiles *topfiles_new(size_t cap);
 void topfiles_free(struct topfiles *tf);
+/* Only keep files of these kinds (bit per enum pl_kind; default all).
+ * Events of other kinds are skipped before any work is done on them. */
+void topfiles_set_kinds(struct topfiles *tf, unsigned kinds_mask);
 /* Account one event (io and block types; others are ignored). */
 void topfiles_add(struct topfiles *tf, const struct pl_event *ev);
 /* Account the events pushed to log since the last call (the first call
- * starts at the log's end).  Events overwritten before we saw them are
+ * takes everything the log holds).  Events overwritten before we saw them are
  * counted in missed.  Engine lock held. */
 void topfiles_update(struct topfiles *tf, const struct eventlog *log);
 /* The n files with the most slow time whose kind is in kinds_mask (bit per

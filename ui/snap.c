@@ -1,0 +1,204 @@
+/*
+ * The per-refresh snapshot (what several views share, copied under one
+ * short lock) and the once-a-second housekeeping (engine upkeep, drops,
+ * our own CPU and memory, log trimming).
+ */
+#include "tui_int.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "applog.h"
+
+static int copy_proc(struct proc_node *n, void *arg)
+{
+	struct snap *s = arg;
+	struct proc_row *r;
+
+	if (s->nprocs == s->procs_cap)
+		return 1; /* grown before the next take */
+	r = &s->procs[s->nprocs++];
+	r->pid = n->pid;
+	r->ppid = n->ppid;
+	r->start_ns = n->start_ns;
+	memcpy(r->comm, n->comm, sizeof(r->comm));
+	r->exited = n->exited;
+	r->exit_code = r->exit_sig = 0;
+	if (n->exited) {
+		bool core;
+
+		pl_exit_status(n->exit_status, &r->exit_code, &r->exit_sig, &core);
+	}
+	r->storage_n = n->st.slow_count[PL_KIND_FILE] + n->st.slow_count[PL_KIND_BLOCKDEV];
+	r->storage_ns = n->st.slow_ns[PL_KIND_FILE] + n->st.slow_ns[PL_KIND_BLOCKDEV];
+	r->idle_n = r->idle_ns = 0;
+	for (int k = 0; k < PL_KIND_MAX; k++)
+		if (!pl_kind_is_storage((unsigned)k)) {
+			r->idle_n += n->st.slow_count[k];
+			r->idle_ns += n->st.slow_ns[k];
+		}
+	r->block_n = n->st.block_count;
+	r->block_ns = n->st.block_ns;
+	r->block_bytes = n->st.block_bytes;
+	r->samples = n->st.samples;
+	return 0;
+}
+
+/* Room for every process plus some growth, allocated outside the lock. */
+static void reserve_procs(struct snap *s, size_t want)
+{
+	struct proc_row *p;
+
+	if (want <= s->procs_cap)
+		return;
+	want += want / 4 + 64;
+	p = realloc(s->procs, want * sizeof(*p));
+	if (!p)
+		return;
+	s->procs = p;
+	s->procs_cap = want;
+}
+
+void snap_take(struct tui *t)
+{
+	struct snap *s = &t->snap;
+	struct engine *e = t->eng;
+
+	engine_lock(e);
+	s->mono_ns = engine_now_ns();
+	s->log_total = eventlog_total(e->log);
+	s->log_count = eventlog_count(e->log);
+	s->log_overwritten = eventlog_overwritten(e->log);
+	s->latest_sec = timeline_latest(e->tl);
+	s->window = timeline_window(e->tl);
+	s->events = e->events;
+	s->tot = e->tot;
+	s->late_dropped = timeline_late_dropped(e->tl);
+	s->proc_refused = proctree_refused(e->pt);
+	s->proc_evicted = proctree_evicted(e->pt);
+	topfiles_update(t->files, e->log);
+	engine_unlock(e);
+	s->gen++;
+}
+
+void snap_procs(struct tui *t)
+{
+	struct snap *s = &t->snap;
+	struct engine *e = t->eng;
+	size_t nproc;
+
+	if (s->procs_gen == s->gen && s->procs)
+		return;
+	engine_lock(e);
+	nproc = proctree_count(e->pt);
+	engine_unlock(e);
+	reserve_procs(s, nproc);
+	engine_lock(e);
+	s->nprocs = 0;
+	if (s->procs)
+		proctree_foreach(e->pt, copy_proc, s);
+	engine_unlock(e);
+	s->procs_gen = s->gen;
+}
+
+void snap_free(struct snap *s)
+{
+	free(s->procs);
+	s->procs = NULL;
+	s->nprocs = s->procs_cap = 0;
+}
+
+uint64_t statm_rss(const char *text, long page_size)
+{
+	unsigned long long size, resident;
+
+	if (sscanf(text, "%llu %llu", &size, &resident) != 2 || page_size <= 0)
+		return 0;
+	return (uint64_t)resident * (uint64_t)page_size;
+}
+
+static uint64_t read_rss(void)
+{
+	char buf[256];
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return statm_rss(buf, sysconf(_SC_PAGESIZE));
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	/* All threads of the process, at ns resolution: no file to parse. */
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void read_drops(struct tui *t)
+{
+	struct pl_source *src = t->env->src;
+	struct pl_source_stats ss;
+	uint64_t d = 0;
+
+	if (!src || !src->ops || !src->ops->stats)
+		return;
+	src->ops->stats(src, &ss);
+	for (int i = 0; i < PL_EV_TYPE_MAX; i++)
+		d += ss.kernel_drops[i];
+	t->st.drops = d;
+	t->st.decode_errors = ss.decode_errors;
+	t->st.have_src = true;
+}
+
+/* Say once, in the log, why the feed stopped. */
+static void note_feed(struct tui *t)
+{
+	static bool noted;
+	const struct consumer *c = t->env->consumer;
+
+	if (noted || !c || (!c->error && !c->eof))
+		return;
+	noted = true;
+	if (c->error)
+		applog_note("the event feed stopped: %s", strerror(-c->error));
+	else
+		applog_note("the event feed ended; the screen keeps what it had");
+}
+
+void tui_housekeeping(struct tui *t)
+{
+	struct status *st = &t->st;
+	uint64_t now = engine_now_ns(), cpu = cpu_ns(), events;
+
+	if (t->env->housekeeping)
+		t->env->housekeeping(t->eng);
+	engine_lock(t->eng);
+	events = t->eng->events;
+	engine_unlock(t->eng);
+	if (st->last_ns && now > st->last_ns) {
+		double dt = (double)(now - st->last_ns);
+
+		st->ev_rate = (double)(events - st->last_events) * 1e9 / dt;
+		st->cpu_pct = (double)(cpu - st->last_cpu_ns) * 100.0 / dt;
+	}
+	st->last_ns = now;
+	st->last_events = events;
+	st->last_cpu_ns = cpu;
+	st->rss = read_rss();
+	read_drops(t);
+	note_feed(t);
+	applog_trim(4u << 20, 64u << 10);
+}
