@@ -7,11 +7,15 @@
 
 int evqueue_init(struct evqueue *q, size_t cap)
 {
+	size_t c = 1;
+
 	memset(q, 0, sizeof(*q));
-	q->ring = calloc(cap, sizeof(*q->ring));
+	while (c < cap)
+		c <<= 1;
+	q->ring = calloc(c, sizeof(*q->ring));
 	if (!q->ring)
 		return -ENOMEM;
-	q->cap = cap;
+	q->cap = c;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
 	return 0;
@@ -27,92 +31,75 @@ void evqueue_destroy(struct evqueue *q)
 	pthread_cond_destroy(&q->cond);
 }
 
+static void wake(struct evqueue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
 bool evqueue_push(struct evqueue *q, const struct pl_event *ev)
 {
-	bool ok;
+	uint64_t h = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint64_t t = atomic_load_explicit(&q->tail, memory_order_acquire);
 
-	pthread_mutex_lock(&q->lock);
-	ok = !q->closed && q->len < q->cap;
-	if (ok) {
-		q->ring[(q->head + q->len) % q->cap] = *ev;
-		q->len++;
-		q->pushed++;
-		/* Wake the writer once per batch, not per event. */
-		if (q->len == 1)
-			pthread_cond_signal(&q->cond);
-	} else {
-		q->dropped++;
+	if (atomic_load_explicit(&q->closed, memory_order_relaxed) || h - t >= q->cap) {
+		atomic_fetch_add_explicit(&q->dropped, 1, memory_order_relaxed);
+		return false;
 	}
-	pthread_mutex_unlock(&q->lock);
-	return ok;
+	q->ring[h & (q->cap - 1)] = *ev;
+	/* Release: the writer that sees the new head sees the event. */
+	atomic_store_explicit(&q->head, h + 1, memory_order_release);
+	atomic_fetch_add_explicit(&q->pushed, 1, memory_order_relaxed);
+	if (h + 1 - t == q->cap / 2)
+		wake(q);
+	return true;
 }
 
 static size_t take(struct evqueue *q, struct pl_event *out, size_t max)
 {
-	size_t n = 0;
+	uint64_t t = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	uint64_t h = atomic_load_explicit(&q->head, memory_order_acquire);
+	size_t n = h - t < max ? (size_t)(h - t) : max;
 
-	while (n < max && q->len) {
-		out[n++] = q->ring[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
-	}
-	return n;
-}
-
-size_t evqueue_pop(struct evqueue *q, struct pl_event *out, size_t max)
-{
-	size_t n;
-
-	pthread_mutex_lock(&q->lock);
-	while (!q->len && !q->closed)
-		pthread_cond_wait(&q->cond, &q->lock);
-	n = take(q, out, max);
-	pthread_mutex_unlock(&q->lock);
+	for (size_t i = 0; i < n; i++)
+		out[i] = q->ring[(t + i) & (q->cap - 1)];
+	atomic_store_explicit(&q->tail, t + n, memory_order_release);
 	return n;
 }
 
 size_t evqueue_pop_timed(struct evqueue *q, struct pl_event *out, size_t max, int timeout_ms)
 {
 	struct timespec until;
-	size_t n;
+	size_t n = take(q, out, max);
 
+	if (n || atomic_load(&q->closed))
+		return n ? n : take(q, out, max);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
 	until.tv_sec += timeout_ms / 1000 + until.tv_nsec / 1000000000L;
 	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&q->lock);
-	while (!q->len && !q->closed)
-		if (pthread_cond_timedwait(&q->cond, &q->lock, &until))
-			break;
-	n = take(q, out, max);
+	/* A push between take() and here may not wake us: the timeout bounds it. */
+	if (!atomic_load(&q->closed))
+		pthread_cond_timedwait(&q->cond, &q->lock, &until);
 	pthread_mutex_unlock(&q->lock);
-	return n;
+	return take(q, out, max);
 }
 
 bool evqueue_finished(struct evqueue *q)
 {
-	bool done;
-
-	pthread_mutex_lock(&q->lock);
-	done = q->closed && !q->len;
-	pthread_mutex_unlock(&q->lock);
-	return done;
+	return atomic_load(&q->closed) &&
+	       atomic_load(&q->head) == atomic_load(&q->tail);
 }
 
 void evqueue_close(struct evqueue *q)
 {
-	pthread_mutex_lock(&q->lock);
-	q->closed = true;
-	pthread_cond_broadcast(&q->cond);
-	pthread_mutex_unlock(&q->lock);
+	atomic_store(&q->closed, true);
+	wake(q);
 }
 
 uint64_t evqueue_dropped(struct evqueue *q)
 {
-	uint64_t d;
-
-	pthread_mutex_lock(&q->lock);
-	d = q->dropped;
-	pthread_mutex_unlock(&q->lock);
-	return d;
+	return atomic_load(&q->dropped);
 }

@@ -33,8 +33,18 @@ struct str_slot {
 	uint32_t hash;
 };
 
+/* Raw event string -> id of its scrubbed form: comms and files repeat, and
+ * scrubbing is the costly part of recording an event. */
+#define REC_SCRUB_CACHE 4096
+
+struct scrub_slot {
+	uint32_t hash, id;
+	char *raw;
+};
+
 struct rec_writer {
 	int fd;
+	struct scrub_slot scrubbed[REC_SCRUB_CACHE];
 	uint64_t off, max_bytes;
 	int error;
 	bool hit_limit;
@@ -109,10 +119,19 @@ static uint32_t intern_raw(struct rec_writer *w, const char *s)
  * are interned raw, so the entropy rule cannot mangle them). */
 static uint32_t intern_scrubbed(void *ctx, const char *s)
 {
+	struct rec_writer *w = ctx;
+	uint32_t h = str_hash(s);
+	struct scrub_slot *c = &w->scrubbed[h % REC_SCRUB_CACHE];
 	char buf[PL_FILE_MAX * 2];
 
+	if (c->raw && c->hash == h && !strcmp(c->raw, s))
+		return c->id;
 	scrub_copy(buf, sizeof(buf), s);
-	return intern_raw(ctx, buf);
+	free(c->raw);
+	c->raw = strdup(s);
+	c->hash = h;
+	c->id = intern_raw(w, buf);
+	return c->id;
 }
 
 static int write_frame(struct rec_writer *w, uint16_t type, const uint8_t *p, size_t len,
@@ -293,7 +312,7 @@ static void *recorder_main(void *arg)
 	struct pl_event *batch = malloc(REC_BATCH * sizeof(*batch));
 
 	while (batch && !evqueue_finished(&r->q)) {
-		size_t n = evqueue_pop_timed(&r->q, batch, REC_BATCH, 200);
+		size_t n = evqueue_pop_timed(&r->q, batch, REC_BATCH, 100);
 		uint64_t now = engine_now_ns();
 
 		for (size_t i = 0; i < n; i++) {
@@ -456,6 +475,8 @@ void recorder_stop(struct recorder *r)
 	close(w->fd);
 	for (size_t i = 0; i < w->nslots; i++)
 		free(w->slots[i].s);
+	for (size_t i = 0; i < REC_SCRUB_CACHE; i++)
+		free(w->scrubbed[i].raw);
 	free(w->slots);
 	free(w->stack_defined);
 	rec_buf_free(&w->strings);

@@ -458,11 +458,16 @@ uint64_t proctree_evicted(const struct proctree *pt)
 	return pt->evicted;
 }
 
+/* Walk the pid chains, not the entry pool: the bucket heads are a few
+ * hundred KB, the pool 14 MB of mostly cold memory (7-8 ms per walk). */
 void proctree_foreach(struct proctree *pt, int (*fn)(struct proc_node *n, void *arg), void *arg)
 {
-	for (uint32_t i = 0; i < pt->cap; i++)
-		if (pt->e[i].used && fn(&pt->e[i].n, arg))
-			return;
+	size_t nb = (size_t)1 << (64 - pt->shift);
+
+	for (size_t b = 0; b < nb; b++)
+		for (uint32_t i = pt->pid_head[b]; i != NIL; i = pt->e[i].l[L_PID].next)
+			if (fn(&pt->e[i].n, arg))
+				return;
 }
 
 /* ---- seeding from /proc ---- */
