@@ -35,6 +35,7 @@
 #include "sys/cgroup.h"
 #include "util/devname.h"
 #include "util/scrub.h"
+#include "../ui/providers.h"
 #include "../ui/tui.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -270,7 +271,15 @@ static int tui_session(struct session *s)
 		.stop = &stop_requested,
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
 	};
+	struct tui_providers prov = { .eng = s->eng, .res = &s->res };
 	int rc;
+
+	pmu_event_name(s, prov.pmu_event, sizeof(prov.pmu_event));
+	prov.pmu_on = strcmp(prov.pmu_event, "off") != 0;
+	if (s->ld && s->ld->pmu.fallback[0])
+		snprintf(prov.pmu_event, sizeof(prov.pmu_event), "%s (fallback: no PMU)",
+			 s->ld->pmu.event);
+	tui_providers_install(&env, &prov);
 
 	if (consumer_start(&s->c, s->src, s->eng, 10))
 		return 1;

@@ -18,6 +18,10 @@
 
 /* Write every aggregated stack to f.  Engine lock held.  Lines written, or -errno. */
 int folded_write(FILE *f, struct engine *e, struct stack_resolver *r);
+/* One role (enum stack_role) of one process (pid 0: all), heaviest first,
+ * without the role marker; at most max lines.  Engine lock held. */
+int folded_write_role(FILE *f, struct engine *e, struct stack_resolver *r, int role,
+		      uint32_t pid, size_t max);
 /* Same, into a new file created mode 0600. */
 int folded_write_file(const char *path, struct engine *e, struct stack_resolver *r);
 
