@@ -221,6 +221,9 @@ def test_views_and_drilldown_80x24():
         text = s.wait_for(lambda t: f"pipe:[{w.ino}]" in t, what="the event's file")
         assert "latency" in text and ("ms" in text), text
         assert "User stack" in text and "Where it waited" in text, text
+        # The kernel frames where the reader sat (resolved off the UI thread).
+        text = s.wait_for(lambda t: "pipe_read" in t and "vfs_read" in t, 15,
+                          "waited frames in the event detail")
         # Esc goes back to the list, selection kept.
         s.keys("Escape")
         s.wait_text("Events (newest first)")
