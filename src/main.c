@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "consumer.h"
@@ -19,12 +20,14 @@
 #include "live/loader.h"
 #include "options.h"
 #include "out/folded.h"
+#include "out/json_out.h"
 #include "out/json_sat.h"
 #include "out/json_stacks.h"
 #include "out/json_summary.h"
 #include "out/json_writer.h"
 #include "query/hot.h"
 #include "record/format.h"
+#include "record/cast.h"
 #include "record/header.h"
 #include "record/recorder.h"
 #include "record/replay.h"
@@ -73,6 +76,7 @@ struct session {
 	struct sampler smp;
 	struct consumer c;
 	struct findings *findings;     /* NULL in replay */
+	struct cast cast;              /* --cast: the screen */
 	bool stopped;
 };
 
@@ -264,6 +268,51 @@ static int headless_session(struct session *s)
 	return s->c.error ? 1 : 0;
 }
 
+static void hook_cast_output(void *ctx, const char *data, size_t len)
+{
+	cast_output(&((struct session *)ctx)->cast, data, len);
+}
+
+static void hook_cast_resize(void *ctx, int cols, int lines)
+{
+	cast_resize(&((struct session *)ctx)->cast, cols, lines);
+}
+
+/* m in the TUI: a marker in the cast and a bookmark in the recording. */
+static void hook_bookmark(void *ctx, const char *label)
+{
+	struct session *s = ctx;
+	json_object *m;
+
+	if (s->cast.running)
+		cast_marker(&s->cast, label);
+	if (!s->o->record_path[0])
+		return;
+	m = json_object_new_object();
+	json_object_object_add(m, "ts", json_object_new_double(engine_ts(s->eng, engine_now_ns())));
+	json_object_object_add(m, "label", json_out_string(label));
+	recorder_side(&s->rec, REC_MARK, m);
+}
+
+/* --cast: the screen's size now, the data's start as the timestamp. */
+static int start_cast(struct session *s, struct tui_env *env)
+{
+	struct winsize ws = { .ws_col = 80, .ws_row = 24 };
+	char err[300];
+
+	if (!s->o->cast_path[0])
+		return 0;
+	ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws);
+	if (cast_open(&s->cast, s->o->cast_path, ws.ws_col, ws.ws_row, s->eng->origin_wall,
+		      getenv("TERM"), err, sizeof(err))) {
+		fprintf(stderr, "perflens: %s\n", err);
+		return -1;
+	}
+	env->cast_output = hook_cast_output;
+	env->cast_resize = hook_cast_resize;
+	return 0;
+}
+
 static int tui_session(struct session *s)
 {
 	struct tui_env env = {
@@ -280,11 +329,20 @@ static int tui_session(struct session *s)
 		snprintf(prov.pmu_event, sizeof(prov.pmu_event), "%s (fallback: no PMU)",
 			 s->ld->pmu.event);
 	tui_providers_install(&env, &prov);
+	env.hook_ctx = s;
+	if (s->o->record_path[0] || s->o->cast_path[0])
+		env.bookmark = hook_bookmark;
+	if (start_cast(s, &env))
+		return 1;
 
 	if (consumer_start(&s->c, s->src, s->eng, 10))
 		return 1;
 	rc = tui_run(&env);
 	stop_threads(s);
+	cast_close(&s->cast);
+	if (cast_dropped(&s->cast))
+		fprintf(stderr, "perflens: cast: %llu bytes of screen output dropped (writer behind)\n",
+			(unsigned long long)cast_dropped(&s->cast));
 	return rc;
 }
 

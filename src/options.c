@@ -14,7 +14,7 @@
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED, OPT_CAST,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "cast", required_argument, NULL, OPT_CAST },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
@@ -89,6 +90,7 @@ static const char usage[] =
 	"      --record-max SIZE      stop recording when FILE would pass SIZE (e.g. 512M)\n"
 	"      --replay FILE          replay a recording (no root needed); with --json, print it\n"
 	"      --speed X              replay speed on the screen, 0.25..16 (default 1)\n"
+	"      --cast FILE            record the screen as an asciicast v2 file (live or replay)\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
@@ -263,12 +265,14 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		strcpy(o->cgroup_path, arg);
 		return 0;
 	case OPT_RECORD:
-	case OPT_REPLAY: {
-		char *dst = c == OPT_RECORD ? o->record_path : o->replay_path;
+	case OPT_REPLAY:
+	case OPT_CAST: {
+		char *dst = c == OPT_RECORD ? o->record_path : c == OPT_REPLAY ? o->replay_path
+										: o->cast_path;
 
 		if (!*arg || strlen(arg) >= sizeof(o->record_path))
-			return bad(c == OPT_RECORD ? "--record" : "--replay", arg,
-				   "a file path shorter than 256 bytes");
+			return bad(c == OPT_RECORD ? "--record" : c == OPT_REPLAY ? "--replay" : "--cast",
+				   arg, "a file path shorter than 256 bytes");
 		strcpy(dst, arg);
 		return 0;
 	}
@@ -338,6 +342,11 @@ int options_parse(struct pl_options *o, int argc, char **argv)
 	}
 	if (o->record_max && !o->record_path[0]) {
 		fprintf(stderr, "perflens: --record-max needs --record\n");
+		return 2;
+	}
+	if (o->cast_path[0] && o->json) {
+		fprintf(stderr, "perflens: --cast records the interactive screen: it cannot be "
+			"combined with --json\n");
 		return 2;
 	}
 	if (o->replay_path[0] && o->record_path[0]) {

@@ -49,6 +49,7 @@ struct pl_options {
 	char record_path[256];   /* --record FILE */
 	uint64_t record_max;     /* --record-max SIZE; 0 = no cap */
 	char replay_path[256];   /* --replay FILE */
+	char cast_path[256];     /* --cast FILE (the screen, asciicast v2) */
 	double replay_speed;     /* --speed (TUI replay) */
 };
 

@@ -103,7 +103,7 @@ static unsigned on_rate(struct tui *t, enum action a)
 
 static unsigned on_prompt(struct tui *t, enum action a)
 {
-	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : PROMPT_FILTER;
+	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : a == ACT_MARK ? PROMPT_MARK : PROMPT_FILTER;
 	/* Editing the filter starts from the current one. */
 	snprintf(t->prompt.buf, sizeof(t->prompt.buf), "%s", a == ACT_FILTER ? t->filter.src : "");
 	t->prompt.len = strlen(t->prompt.buf);
@@ -149,6 +149,7 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_LOG] = on_view,
 	[ACT_BACK] = on_back,
 	[ACT_PAUSE] = on_pause,
+	[ACT_MARK] = on_prompt,
 	[ACT_FASTER] = on_rate,
 	[ACT_SLOWER] = on_rate,
 	[ACT_SEARCH] = on_prompt,

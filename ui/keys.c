@@ -45,6 +45,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_COLLAPSE] = { "collapse", "collapse or expand the selected node" },
 	[ACT_EXPAND_ALL] = { "expand_all", "expand everything" },
 	[ACT_FLAME] = { "flame", "switch between the stack list and the flame view" },
+	[ACT_MARK] = { "mark", "bookmark this moment, with an optional label (recordings, casts)" },
 };
 
 #define NAV (CTX_ALL)
@@ -56,6 +57,7 @@ const struct key_binding keys_default[] = {
 	{ 'L', ACT_LOG, CTX_ALL },
 	{ K_ESC, ACT_BACK, CTX_ALL },      { K_BACKSPACE, ACT_BACK, CTX_ALL },
 	{ ' ', ACT_PAUSE, CTX_ALL },
+	{ 'm', ACT_MARK, CTX_ALL },
 	{ '+', ACT_FASTER, CTX_ALL },      { '=', ACT_FASTER, CTX_ALL },
 	{ '-', ACT_SLOWER, CTX_ALL },
 	{ '/', ACT_SEARCH, CTX_ALL },      { 'n', ACT_SEARCH_NEXT, CTX_ALL },

@@ -243,7 +243,8 @@ static void draw_status(struct tui *t)
 
 	draw_fill(y, 0, cols, R_STATUS);
 	if (t->prompt.mode != PROMPT_NONE) {
-		snprintf(buf, sizeof(buf), "%s %s_", t->prompt.mode == PROMPT_SEARCH ? "search:" : "filter:",
+		snprintf(buf, sizeof(buf), "%s %s_", t->prompt.mode == PROMPT_SEARCH ? "search:"
+						   : t->prompt.mode == PROMPT_MARK ? "bookmark label:" : "filter:",
 			 t->prompt.buf);
 		draw_text(y, 0, cols, R_STATUS, buf);
 		return;
@@ -285,6 +286,37 @@ static void draw_too_small(void)
 	draw_textf(l / 2 + 1, c > 34 ? (c - 34) / 2 : 0, c, R_DIM, "now %dx%d; q quits", c, l);
 }
 
+/* The screen as text for a cast: the whole screen each frame, by cursor
+ * position, so any player shows exactly what was on the terminal. */
+static void cast_screen(struct tui *t)
+{
+	int lines = draw_lines(), cols = draw_cols();
+	size_t cap = (size_t)lines * ((size_t)cols * 4 + 16) + 16, n = 0;
+	char *out = malloc(cap), row[4096];
+
+	if (!out)
+		return;
+	if (lines != t->cast_lines || cols != t->cast_cols) {
+		t->cast_lines = lines;
+		t->cast_cols = cols;
+		t->env->cast_resize(t->env->hook_ctx, cols, lines);
+	}
+	n += (size_t)snprintf(out + n, cap - n, "\x1b[H\x1b[2J");
+	for (int y = 0; y < lines && n < cap; y++) {
+		size_t len;
+
+		draw_read_row(y, row, sizeof(row));
+		len = strlen(row);
+		while (len && row[len - 1] == ' ')
+			len--;
+		n += (size_t)snprintf(out + n, cap - n, "\x1b[%d;1H%.*s", y + 1, (int)len, row);
+	}
+	if (n >= cap)
+		n = cap - 1;
+	t->env->cast_output(t->env->hook_ctx, out, n);
+	free(out);
+}
+
 void tui_frame(struct tui *t, unsigned flags)
 {
 	struct view *v = tui_view(t);
@@ -306,6 +338,8 @@ void tui_frame(struct tui *t, unsigned flags)
 		draw_status(t);
 	}
 	draw_flush();
+	if (t->env->cast_output)
+		cast_screen(t);
 	t->frames++;
 }
 
@@ -333,6 +367,14 @@ static unsigned prompt_key(struct tui *t, int key)
 	}
 	if (key == K_ENTER) {
 		t->prompt.mode = PROMPT_NONE;
+		if (mode == PROMPT_MARK) {
+			t->marks++;
+			if (t->env->bookmark)
+				t->env->bookmark(t->env->hook_ctx, t->prompt.buf);
+			tui_message(t, t->env->bookmark ? "bookmark %u set" : "bookmark %u (not recorded: "
+				    "use --record or --cast)", t->marks);
+			return UI_REDRAW;
+		}
 		if (mode == PROMPT_SEARCH) {
 			snprintf(t->search, sizeof(t->search), "%s", t->prompt.buf);
 			return action_handlers[ACT_SEARCH_NEXT](t, ACT_SEARCH_NEXT);

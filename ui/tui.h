@@ -97,6 +97,16 @@ struct tui_env {
 	/* The AI's latest published insight: > 0 with text in buf, 0 when
 	 * there is none yet, < 0 when it failed (buf says why). */
 	int (*ai_summary)(void *ctx, char *buf, size_t sz);
+
+	/* Recording hooks (NULL: off), called on the UI thread; they only
+	 * queue: writing happens on writer threads.  hook_ctx is passed. */
+	void *hook_ctx;
+	/* The screen after each frame, as terminal output (--cast). */
+	void (*cast_output)(void *ctx, const char *data, size_t len);
+	/* The screen size changed (--cast "r" events); called before output. */
+	void (*cast_resize)(void *ctx, int cols, int lines);
+	/* m: a bookmark with an optional label (--cast "m", --record MARK). */
+	void (*bookmark)(void *ctx, const char *label);
 };
 
 /* Run until quit; returns the process exit code. */

@@ -115,7 +115,7 @@ enum top_view {
 	TV_COUNT
 };
 
-enum prompt_mode { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
+enum prompt_mode { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_MARK };
 
 struct tab_hit {
 	int x0, x1;
@@ -146,6 +146,8 @@ struct tui {
 	bool too_small;
 	unsigned refresh_ms;
 	uint64_t frames;
+	unsigned marks;
+	int cast_lines, cast_cols;  /* the size last told to the cast */
 	uint64_t next_tick_ns, next_house_ns;
 	char msg[200];
 	uint64_t msg_until_ns;

@@ -6,6 +6,7 @@ the terminal mode can be checked), runs a known workload (tests/helpers/
 tui_pipe.c: a slow pipe reader "tui_piperd" and its fork/exec child
 "tui_child"), and asserts on capture-pane output, polling up to a deadline.
 """
+import json
 import os
 import shutil
 import signal
@@ -349,3 +350,68 @@ def test_frames_smoke_asan():
         s.wait_for(lambda t: s.alternate_on() == "0", 5, "the normal screen")
     finally:
         s.close()
+
+
+def _check_cast(path, resizes, marks):
+    """Our own check of an asciicast v2 file: header, increasing times, "r" events
+    matching the resizes done, "m" events matching the bookmarks."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    head = json.loads(lines[0])
+    assert head["version"] == 2 and head["width"] > 0 and head["height"] > 0, head
+    assert head["timestamp"] > 1e9 and "TERM" in head["env"], head
+    events = [json.loads(l) for l in lines[1:]]
+    assert events and all(len(e) == 3 and e[1] in "orm" for e in events), events[:3]
+    times = [e[0] for e in events]
+    assert all(a <= b for a, b in zip(times, times[1:])), "times must not go back"
+    assert [e[2] for e in events if e[1] == "r"] == resizes
+    assert [e[2] for e in events if e[1] == "m"] == marks
+    return head, events
+
+
+def test_cast_and_bookmarks():
+    """--cast writes a cast our checker accepts: resizes and bookmarks match what was
+    done; the screen shows the workload; asciinema cat (in tmux: it needs a terminal)
+    replays the views' titles; the bookmark is in the recording's report too."""
+    tmp = tempfile.mkdtemp(prefix="plcast-")
+    cast, rec = os.path.join(tmp, "s.cast"), os.path.join(tmp, "s.plrec")
+    s = Screen(f"--cast {cast} --record {rec} -t 20ms", 100, 30)
+    try:
+        s.wait_text("Dashboard", START_TIMEOUT)
+        w = harness.start_helper("plh_piperd", "--name", "castwork", "300")
+        w.finish()
+        s.keys("e")
+        s.wait_text("castwork")
+        s.resize(120, 35)
+        s.wait_for(lambda t: len(t.splitlines()[0]) > 100 or "Events" in t, what="resize")
+        time.sleep(1.2)
+        s.keys("m")
+        s.wait_text("bookmark label")
+        s.literal("first look")
+        s.keys("Enter")
+        s.wait_text("bookmark 1 set")
+        # Keep the workload on the last frame: asciinema cat ends on it.
+        s.keys("\\")
+        s.literal("castwork")
+        s.keys("Enter")
+        s.wait_text("filter on")
+        time.sleep(1.2)
+        s.keys("q")
+        assert s.wait_exit() == 0
+        head, events = _check_cast(cast, ["100x30", "120x35"], ["first look"])
+        out = "".join(e[2] for e in events if e[1] == "o")
+        assert "castwork" in out and "Events" in out and "Dashboard" in out
+        assert oct(os.stat(cast).st_mode & 0o777) == "0o600"
+        report = subprocess.run([PERFLENS, "report", rec], capture_output=True, text=True)
+        assert "first look" in report.stdout, report.stdout[-800:]
+        c = Screen(f"-c 'asciinema cat {cast}; sleep 30'", 120, 35, binary="sh")
+        c.wait_for(lambda t: "Events" in t and "castwork" in t, 20, "asciinema cat output")
+    finally:
+        s.close() if hasattr(s, "close") else None
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_cast_with_json_is_an_error():
+    p = subprocess.run([PERFLENS, "--json", "--cast", "/tmp/x.cast"], capture_output=True,
+                       text=True)
+    assert p.returncode == 2 and "--cast" in p.stderr and "--json" in p.stderr, p.stderr
