@@ -12,6 +12,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
+#include "ai/ai_config.h"
+#include "ai/ai_worker.h"
 #include "consumer.h"
 #include "engine.h"
 #include "findings/findings.h"
@@ -36,6 +40,7 @@
 #include "stack_resolver.h"
 #include "sym/symbolizer.h"
 #include "sys/cgroup.h"
+#include "util/config.h"
 #include "util/devname.h"
 #include "util/scrub.h"
 #include "../ui/providers.h"
@@ -77,6 +82,9 @@ struct session {
 	struct consumer c;
 	struct findings *findings;     /* NULL in replay */
 	struct cast cast;              /* --cast: the screen */
+	struct ai_config *ai_cfg;      /* resolved before any thread started */
+	struct ai_worker *ai;          /* NULL when AI is off */
+	double duration_s;             /* -d, or what the session chose; 0: until stopped */
 	bool stopped;
 };
 
@@ -140,7 +148,7 @@ static void wait_until_done(struct session *s)
 	while (!stop_requested && !s->c.eof && !s->c.error && !s->w.error) {
 		uint64_t now = engine_now_ns();
 
-		if (s->o->duration_s > 0 && now - start >= (uint64_t)(s->o->duration_s * 1e9))
+		if (s->duration_s > 0 && now - start >= (uint64_t)(s->duration_s * 1e9))
 			break;
 		if (s->ld && now - last >= 1000000000ull) {
 			housekeeping(s->eng);
@@ -222,6 +230,8 @@ static void stop_threads(struct session *s)
 	if (s->stopped)
 		return;
 	s->stopped = true;
+	if (s->ai)
+		ai_worker_stop(s->ai); /* prompt even mid-request: its own thread */
 	sampler_stop(&s->smp);
 	consumer_stop(&s->c);
 	recorder_stop(&s->rec);
@@ -320,7 +330,7 @@ static int tui_session(struct session *s)
 		.stop = &stop_requested,
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
 	};
-	struct tui_providers prov = { .eng = s->eng, .res = &s->res };
+	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai };
 	int rc;
 
 	pmu_event_name(s, prov.pmu_event, sizeof(prov.pmu_event));
@@ -389,9 +399,62 @@ static void close_session(struct session *s)
 	if (s->ks_open)
 		kstats_close(&s->ks);
 	idnames_free(s->jctx.ids);
+	ai_worker_free(s->ai); /* after the consumer: its tap points into it */
 	stack_resolver_stop(&s->res);
 	source_free(s->src);
 	json_object_put(s->ready);
+}
+
+/* An AI answer or status: printed with --json, recorded with --record. */
+static void ai_emit(void *ctx, json_object *line)
+{
+	struct session *s = ctx;
+	json_object *type = json_object_object_get(line, "type");
+
+	if (s->o->record_path[0] && type && !strcmp(json_object_get_string(type), "ai"))
+		recorder_side(&s->rec, REC_AI, json_object_get(line));
+	if (s->o->json && !s->o->output_none)
+		json_out_print(stdout, json_object_get(line));
+	json_object_put(line);
+}
+
+static void ai_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "perflens: %s\n", line);
+}
+
+static int start_ai(struct session *s)
+{
+	struct ai_worker_opts ao = {
+		.eng = s->eng, .res = &s->res, .cfg = s->ai_cfg, .self_pid = (uint32_t)getpid(),
+		.threshold_ns = s->o->threshold_ns, .block_threshold_ns = s->o->block_threshold_ns,
+		.pmu = s->ld && s->ld->pmu_on ? s->ld->pmu.event : "off",
+		.emit = ai_emit, .emit_ctx = s, .log = s->o->verbose ? ai_log : NULL,
+	};
+
+	if (!s->ai_cfg || !(s->ai_cfg->enabled || s->ai_cfg->dry_run))
+		return 0;
+	s->ai = ai_worker_new(&ao);
+	ai_config_wipe(s->ai_cfg); /* the worker has its copy of the key */
+	if (!s->ai || engine_add_tap(s->eng, ai_worker_tap(s->ai))) {
+		fprintf(stderr, "perflens: cannot start the AI client\n");
+		return -1;
+	}
+	return s->o->ai_dry_run ? 0 : ai_worker_start(s->ai);
+}
+
+/* --ai-dry-run: capture for a while (-d, else one AI interval), print the
+ * exact request body that would be sent, and nothing else. */
+static int dry_run_session(struct session *s)
+{
+	if (!s->duration_s)
+		s->duration_s = s->ai_cfg->interval_s ? s->ai_cfg->interval_s : 30;
+	if (consumer_start(&s->c, s->src, s->eng, 10))
+		return 1;
+	wait_until_done(s);
+	stop_threads(s);
+	return ai_worker_dry_run(s->ai, stdout) ? 1 : 0;
 }
 
 static int run_live(struct session *s, struct symbolizer *sym)
@@ -418,7 +481,10 @@ static int run_live(struct session *s, struct symbolizer *sym)
 	engine_add_tap(s->eng, (struct engine_tap){ findings_tap, s->findings });
 	if (sampler_start(&s->smp, s->eng, s->o, &s->ks, s->findings))
 		goto out;
-	rc = s->o->json ? headless_session(s) : tui_session(s);
+	if (start_ai(s))
+		goto out;
+	rc = s->o->ai_dry_run ? dry_run_session(s) : s->o->json ? headless_session(s)
+								 : tui_session(s);
 out:
 	close_session(s);
 	return rc;
@@ -515,6 +581,30 @@ static int live(struct session *s, struct pl_loader *ld)
 	return rc;
 }
 
+/* AI settings: the command line, then the environment, then the config
+ * file.  Before any thread: the key is registered with the scrubber. */
+static int setup_ai(const struct pl_options *o, struct ai_config *cfg)
+{
+	struct ai_cli cli = {
+		.url = o->ai_url[0] ? o->ai_url : NULL, .model = o->ai_model[0] ? o->ai_model : NULL,
+		.key_file = o->ai_key_file[0] ? o->ai_key_file : NULL, .interval_s = o->ai_interval_s,
+		.budget_tokens = o->ai_budget, .full_cmdline = o->ai_full_cmdline,
+		.anonymize = o->ai_anonymize, .dry_run = o->ai_dry_run,
+	};
+	char path[512], err[512];
+	struct config *file = config_default_path(path, sizeof(path)) ? NULL : config_load(path);
+	int e = ai_config_resolve(cfg, &cli, file, err, sizeof(err));
+
+	config_free(file);
+	if (e) {
+		fprintf(stderr, "perflens: %s\n", err);
+		return -1;
+	}
+	if (cfg->warning[0])
+		fprintf(stderr, "perflens: warning: %s\n", cfg->warning);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct engine_config ecfg = { .proc_cap = 32768, .keep_exited_ns = 120ull * 1000000000ull };
@@ -529,12 +619,20 @@ int main(int argc, char **argv)
 	rc = options_parse(&o, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : 2;
+	s.duration_s = o.duration_s;
 	if (!o.replay_path[0] && resolve_cgroup(&o))
 		return 2;
 	/* libdw would fetch missing debug info over the network, for seconds, on
 	 * the symbolizer thread: a monitor on a slow server must not do that. */
 	unsetenv("DEBUGINFOD_URLS");
 	scrub_set_enabled(o.scrub);
+	/* libcurl's global state before any thread exists. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	s.ai_cfg = calloc(1, sizeof(*s.ai_cfg));
+	if (!s.ai_cfg || setup_ai(&o, s.ai_cfg)) {
+		free(s.ai_cfg);
+		return 2;
+	}
 	loader_set_verbose(o.verbose);
 	install_signals();
 	ecfg.window_s = o.window_s;
@@ -546,5 +644,8 @@ int main(int argc, char **argv)
 	}
 	rc = o.replay_path[0] ? run_replay(&s) : live(&s, &ld);
 	engine_free(s.eng);
+	ai_config_wipe(s.ai_cfg);
+	free(s.ai_cfg);
+	curl_global_cleanup();
 	return rc;
 }

@@ -15,6 +15,8 @@ enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
 	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED, OPT_CAST,
+	OPT_AI_URL, OPT_AI_MODEL, OPT_AI_KEY_FILE, OPT_AI_INTERVAL, OPT_AI_BUDGET, OPT_AI_FULL,
+	OPT_AI_ANON, OPT_AI_DRY, OPT_AI_KEY,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +54,15 @@ static const struct option long_opts[] = {
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "cast", required_argument, NULL, OPT_CAST },
+	{ "ai-url", required_argument, NULL, OPT_AI_URL },
+	{ "ai-model", required_argument, NULL, OPT_AI_MODEL },
+	{ "ai-key-file", required_argument, NULL, OPT_AI_KEY_FILE },
+	{ "ai-interval", required_argument, NULL, OPT_AI_INTERVAL },
+	{ "ai-budget", required_argument, NULL, OPT_AI_BUDGET },
+	{ "ai-full-cmdline", no_argument, NULL, OPT_AI_FULL },
+	{ "ai-anonymize", no_argument, NULL, OPT_AI_ANON },
+	{ "ai-dry-run", no_argument, NULL, OPT_AI_DRY },
+	{ "ai-key", required_argument, NULL, OPT_AI_KEY },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ 0 },
 };
@@ -91,6 +102,14 @@ static const char usage[] =
 	"      --replay FILE          replay a recording (no root needed); with --json, print it\n"
 	"      --speed X              replay speed on the screen, 0.25..16 (default 1)\n"
 	"      --cast FILE            record the screen as an asciicast v2 file (live or replay)\n"
+	"      --ai-url BASE          OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1\n"
+	"      --ai-model NAME        model name; AI is off unless URL and model are set\n"
+	"      --ai-key-file PATH     API key file (mode 0600); or PERFLENS_AI_KEY, never argv\n"
+	"      --ai-interval SECS     seconds between AI checks, 5..86400 (default 30)\n"
+	"      --ai-budget TOKENS     prompt budget, 500..200000 (default 3000)\n"
+	"      --ai-full-cmdline      send scrubbed, truncated command lines (default: names)\n"
+	"      --ai-anonymize         replace hosts, users and IPs by reversible tokens\n"
+	"      --ai-dry-run           print the exact (scrubbed) request body, then exit\n"
 	"      --window SECS          timeline window kept in memory, 10..3600 (default 300)\n"
 	"      --top N                processes listed in the summary (default 10)\n"
 	"      --refresh SECS         screen refresh period, 0.1..10 (default 1)\n"
@@ -284,6 +303,33 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		if (seconds_parse(arg, &o->replay_speed) || o->replay_speed < 0.25 || o->replay_speed > 16)
 			return bad("--speed", arg, "a factor from 0.25 to 16");
 		return 0;
+	case OPT_AI_URL:
+	case OPT_AI_MODEL:
+	case OPT_AI_KEY_FILE: {
+		char *dst = c == OPT_AI_URL ? o->ai_url : c == OPT_AI_MODEL ? o->ai_model : o->ai_key_file;
+		size_t cap = c == OPT_AI_URL ? sizeof(o->ai_url) : c == OPT_AI_MODEL
+			     ? sizeof(o->ai_model) : sizeof(o->ai_key_file);
+
+		if (!*arg || strlen(arg) >= cap)
+			return bad(c == OPT_AI_URL ? "--ai-url" : c == OPT_AI_MODEL ? "--ai-model"
+						       : "--ai-key-file", arg, "a non-empty, shorter value");
+		strcpy(dst, arg);
+		return 0;
+	}
+	case OPT_AI_INTERVAL:
+		if (seconds_parse(arg, &o->ai_interval_s) || o->ai_interval_s < 5 ||
+		    o->ai_interval_s > 86400)
+			return bad("--ai-interval", arg, "seconds from 5 to 86400");
+		return 0;
+	case OPT_AI_BUDGET:
+		return parse_uint(arg, 500, 200000, &o->ai_budget) ? bad("--ai-budget", arg, "tokens from 500 to 200000") : 0;
+	case OPT_AI_FULL: o->ai_full_cmdline = true; return 0;
+	case OPT_AI_ANON: o->ai_anonymize = true; return 0;
+	case OPT_AI_DRY: o->ai_dry_run = true; return 0;
+	case OPT_AI_KEY:
+		fprintf(stderr, "perflens: --ai-key is refused: a key on the command line is visible to "
+			"every user (ps); use PERFLENS_AI_KEY or --ai-key-file\n");
+		return 2;
 	case OPT_FRAMES:
 		return parse_uint(arg, 1, 1000000, &o->frames) ? bad("--frames", arg, "a number of frames from 1 to 1000000") : 0;
 	case OPT_REFRESH: {
@@ -342,6 +388,11 @@ int options_parse(struct pl_options *o, int argc, char **argv)
 	}
 	if (o->record_max && !o->record_path[0]) {
 		fprintf(stderr, "perflens: --record-max needs --record\n");
+		return 2;
+	}
+	if (o->ai_dry_run && (o->json || o->replay_path[0] || o->record_path[0])) {
+		fprintf(stderr, "perflens: --ai-dry-run prints only the request body: it cannot be "
+			"combined with --json, --replay or --record\n");
 		return 2;
 	}
 	if (o->cast_path[0] && o->json) {

@@ -50,6 +50,15 @@ struct pl_options {
 	uint64_t record_max;     /* --record-max SIZE; 0 = no cap */
 	char replay_path[256];   /* --replay FILE */
 	char cast_path[256];     /* --cast FILE (the screen, asciicast v2) */
+	/* AI (all optional; off unless an endpoint and a model are set) */
+	char ai_url[512];
+	char ai_model[128];
+	char ai_key_file[256];
+	double ai_interval_s;
+	unsigned ai_budget;
+	bool ai_full_cmdline;
+	bool ai_anonymize;
+	bool ai_dry_run;
 	double replay_speed;     /* --speed (TUI replay) */
 };
 

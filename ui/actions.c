@@ -101,6 +101,18 @@ static unsigned on_rate(struct tui *t, enum action a)
 	return UI_REDRAW;
 }
 
+static unsigned on_ai_ask(struct tui *t, enum action a)
+{
+	(void)a;
+	if (!t->env->ai_ask) {
+		tui_message(t, "AI is not configured: see perflens(8)");
+		return UI_REDRAW;
+	}
+	t->env->ai_ask(t->env->prov_ctx);
+	tui_message(t, "asking the AI now");
+	return UI_REDRAW | UI_DATA;
+}
+
 static unsigned on_prompt(struct tui *t, enum action a)
 {
 	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : a == ACT_MARK ? PROMPT_MARK : PROMPT_FILTER;
@@ -150,6 +162,7 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_BACK] = on_back,
 	[ACT_PAUSE] = on_pause,
 	[ACT_MARK] = on_prompt,
+	[ACT_AI_ASK] = on_ai_ask,
 	[ACT_FASTER] = on_rate,
 	[ACT_SLOWER] = on_rate,
 	[ACT_SEARCH] = on_prompt,

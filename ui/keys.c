@@ -46,6 +46,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_EXPAND_ALL] = { "expand_all", "expand everything" },
 	[ACT_FLAME] = { "flame", "switch between the stack list and the flame view" },
 	[ACT_MARK] = { "mark", "bookmark this moment, with an optional label (recordings, casts)" },
+	[ACT_AI_ASK] = { "ai_ask", "ask the AI now (it never runs a suggested command)" },
 };
 
 #define NAV (CTX_ALL)
@@ -58,6 +59,7 @@ const struct key_binding keys_default[] = {
 	{ K_ESC, ACT_BACK, CTX_ALL },      { K_BACKSPACE, ACT_BACK, CTX_ALL },
 	{ ' ', ACT_PAUSE, CTX_ALL },
 	{ 'm', ACT_MARK, CTX_ALL },
+	{ 'r', ACT_AI_ASK, CTX_AI },
 	{ '+', ACT_FASTER, CTX_ALL },      { '=', ACT_FASTER, CTX_ALL },
 	{ '-', ACT_SLOWER, CTX_ALL },
 	{ '/', ACT_SEARCH, CTX_ALL },      { 'n', ACT_SEARCH_NEXT, CTX_ALL },

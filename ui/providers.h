@@ -15,6 +15,7 @@ struct tui_providers {
 	struct stack_resolver *res;
 	char pmu_event[64];      /* what is sampled, as the hot view names it */
 	bool pmu_on;
+	struct ai_worker *ai;    /* NULL: AI off */
 };
 
 /* Point env's providers at p (which must outlive the TUI). */

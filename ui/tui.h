@@ -97,6 +97,8 @@ struct tui_env {
 	/* The AI's latest published insight: > 0 with text in buf, 0 when
 	 * there is none yet, < 0 when it failed (buf says why). */
 	int (*ai_summary)(void *ctx, char *buf, size_t sz);
+	/* r in the AI view: ask now instead of waiting for the timer. */
+	void (*ai_ask)(void *ctx);
 
 	/* Recording hooks (NULL: off), called on the UI thread; they only
 	 * queue: writing happens on writer threads.  hook_ctx is passed. */
