@@ -323,6 +323,56 @@ static int start_cast(struct session *s, struct tui_env *env)
 	return 0;
 }
 
+static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16 };
+
+static void hook_replay_control(void *ctx, int op)
+{
+	struct session *s = ctx;
+	double sp = replay_speed(s->src);
+	int i = 0;
+	uint64_t spike;
+
+	while (i < 6 && speeds[i] < sp)
+		i++;
+	engine_lock(s->eng); /* the consumer thread moves the clock under it */
+	switch (op) {
+	case TUI_RP_PAUSE: replay_set_paused(s->src, !replay_paused(s->src)); break;
+	case TUI_RP_FASTER: replay_set_speed(s->src, speeds[i < 6 ? i + 1 : 6]); break;
+	case TUI_RP_SLOWER: replay_set_speed(s->src, speeds[i > 0 ? i - 1 : 0]); break;
+	case TUI_RP_STEP: replay_advance(s->src, 1000000000ull); break;
+	case TUI_RP_JUMP: replay_advance(s->src, 60000000000ull); break;
+	case TUI_RP_SPIKE:
+		spike = replay_next_spike(s->src);
+		if (spike > replay_clock(s->src))
+			replay_advance(s->src, spike - replay_clock(s->src));
+		break;
+	}
+	engine_unlock(s->eng);
+}
+
+/* The status line's "REPLAY 10:31:59 x2 (paused)": the recording's time. */
+static size_t hook_replay_status(void *ctx, char *buf, size_t sz)
+{
+	struct session *s = ctx;
+	double wall, speed;
+	bool paused;
+	time_t t;
+	struct tm tm;
+	char hms[16];
+
+	engine_lock(s->eng);
+	wall = s->eng->origin_wall + engine_ts(s->eng, replay_clock(s->src));
+	speed = replay_speed(s->src);
+	paused = replay_paused(s->src);
+	engine_unlock(s->eng);
+	t = (time_t)wall;
+
+	localtime_r(&t, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	return (size_t)snprintf(buf, sz, "REPLAY %s x%g%s%s", hms, speed, paused ? " paused" : "",
+				s->c.eof ? " (end)" : "");
+}
+
 static int tui_session(struct session *s)
 {
 	struct tui_env env = {
@@ -342,6 +392,10 @@ static int tui_session(struct session *s)
 	env.hook_ctx = s;
 	if (s->o->record_path[0] || s->o->cast_path[0])
 		env.bookmark = hook_bookmark;
+	if (!s->ld) {
+		env.replay_control = hook_replay_control;
+		env.replay_status = hook_replay_status;
+	}
 	if (start_cast(s, &env))
 		return 1;
 

@@ -113,6 +113,15 @@ static unsigned on_ai_ask(struct tui *t, enum action a)
 	return UI_REDRAW | UI_DATA;
 }
 
+static unsigned on_replay(struct tui *t, enum action a)
+{
+	if (!t->env->replay_control)
+		return 0;
+	t->env->replay_control(t->env->hook_ctx, (int)(a - ACT_RP_PAUSE));
+	t->next_tick_ns = 0; /* show the new position at once */
+	return UI_REDRAW | UI_DATA;
+}
+
 static unsigned on_prompt(struct tui *t, enum action a)
 {
 	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : a == ACT_MARK ? PROMPT_MARK : PROMPT_FILTER;
@@ -163,6 +172,12 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_PAUSE] = on_pause,
 	[ACT_MARK] = on_prompt,
 	[ACT_AI_ASK] = on_ai_ask,
+	[ACT_RP_PAUSE] = on_replay,
+	[ACT_RP_FASTER] = on_replay,
+	[ACT_RP_SLOWER] = on_replay,
+	[ACT_RP_STEP] = on_replay,
+	[ACT_RP_JUMP] = on_replay,
+	[ACT_RP_SPIKE] = on_replay,
 	[ACT_FASTER] = on_rate,
 	[ACT_SLOWER] = on_rate,
 	[ACT_SEARCH] = on_prompt,

@@ -47,6 +47,12 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_FLAME] = { "flame", "switch between the stack list and the flame view" },
 	[ACT_MARK] = { "mark", "bookmark this moment, with an optional label (recordings, casts)" },
 	[ACT_AI_ASK] = { "ai_ask", "ask the AI now (it never runs a suggested command)" },
+	[ACT_RP_PAUSE] = { "replay_pause", "replay: play or pause" },
+	[ACT_RP_FASTER] = { "replay_faster", "replay: faster (up to 16x)" },
+	[ACT_RP_SLOWER] = { "replay_slower", "replay: slower (down to 0.25x)" },
+	[ACT_RP_STEP] = { "replay_step", "replay: one second forward" },
+	[ACT_RP_JUMP] = { "replay_jump", "replay: one minute forward" },
+	[ACT_RP_SPIKE] = { "replay_spike", "replay: jump to the next spike" },
 };
 
 #define NAV (CTX_ALL)
@@ -83,6 +89,13 @@ const struct key_binding keys_default[] = {
 	{ 'f', ACT_FLAME, CTX_STACKS },
 };
 const size_t keys_default_count = sizeof(keys_default) / sizeof(keys_default[0]);
+
+const struct key_binding keys_replay[] = {
+	{ 'x', ACT_RP_PAUSE, CTX_ALL },  { '>', ACT_RP_FASTER, CTX_ALL },
+	{ '<', ACT_RP_SLOWER, CTX_ALL }, { '.', ACT_RP_STEP, CTX_ALL },
+	{ 'J', ACT_RP_JUMP, CTX_ALL },   { ']', ACT_RP_SPIKE, CTX_ALL },
+};
+const size_t keys_replay_count = sizeof(keys_replay) / sizeof(keys_replay[0]);
 
 static void copy_name(char *dst, size_t sz, const char *src)
 {

@@ -42,6 +42,7 @@ enum action {
 	ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END, ACT_ENTER,
 	/* view specific */
 	ACT_SORT, ACT_FOLLOW, ACT_COLLAPSE, ACT_EXPAND_ALL, ACT_FLAME, ACT_MARK, ACT_AI_ASK,
+	ACT_RP_PAUSE, ACT_RP_FASTER, ACT_RP_SLOWER, ACT_RP_STEP, ACT_RP_JUMP, ACT_RP_SPIKE,
 	ACT_COUNT
 };
 
@@ -80,6 +81,9 @@ struct keymap {
 	int nlayers;
 };
 
+/* The replay controls' layer, added on top when replaying. */
+extern const struct key_binding keys_replay[];
+extern const size_t keys_replay_count;
 /* The built-in bindings (layer "base"). */
 extern const struct key_binding keys_default[];
 extern const size_t keys_default_count;

@@ -85,6 +85,9 @@ struct tui *tui_new(struct tui_env *env)
 	t->eng = env->eng;
 	t->refresh_ms = env->opts && env->opts->refresh_ms ? env->opts->refresh_ms : 1000;
 	keymap_init(&t->km);
+	if (env->replay_control &&
+	    keymap_add_layer(&t->km, "replay", keys_replay, keys_replay_count, NULL, 0))
+		goto fail;
 	t->files = topfiles_new(4096);
 	if (!t->files)
 		goto fail;
@@ -249,7 +252,14 @@ static void draw_status(struct tui *t)
 		draw_text(y, 0, cols, R_STATUS, buf);
 		return;
 	}
-	x += draw_text(y, x, cols, t->paused ? R_PAUSED : R_LIVE, t->paused ? " PAUSED " : " LIVE ");
+	if (t->env->replay_status) {
+		t->env->replay_status(t->env->hook_ctx, buf, sizeof(buf));
+		x += draw_textf(y, x, cols, t->paused ? R_PAUSED : R_LIVE, " %s%s ", buf,
+				t->paused ? " (display paused)" : "");
+	} else {
+		x += draw_text(y, x, cols, t->paused ? R_PAUSED : R_LIVE,
+			       t->paused ? " PAUSED " : " LIVE ");
+	}
 	fmt_count(rate, sizeof(rate), (uint64_t)(t->st.ev_rate + 0.5));
 	fmt_bytes(rss, sizeof(rss), t->st.rss);
 	snprintf(buf, sizeof(buf), " %s ev/s  drops %llu  cpu %.1f%%  rss %s  refresh %.1fs",

@@ -109,7 +109,15 @@ struct tui_env {
 	void (*cast_resize)(void *ctx, int cols, int lines);
 	/* m: a bookmark with an optional label (--cast "m", --record MARK). */
 	void (*bookmark)(void *ctx, const char *label);
+
+	/* Replay controls (NULL when live): a "replay" key layer is added.
+	 * op is one of TUI_RP_*; status: the recording's wall-clock time and
+	 * the speed, for the status line. */
+	void (*replay_control)(void *ctx, int op);
+	size_t (*replay_status)(void *ctx, char *buf, size_t sz);
 };
+
+enum { TUI_RP_PAUSE, TUI_RP_FASTER, TUI_RP_SLOWER, TUI_RP_STEP, TUI_RP_JUMP, TUI_RP_SPIKE };
 
 /* Run until quit; returns the process exit code. */
 int tui_run(struct tui_env *env);

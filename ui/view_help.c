@@ -26,6 +26,9 @@ static const struct {
 	{ "Events view", CTX_EVENTS, ACT_SORT, ACT_SORT },
 	{ "Process tree", CTX_PROCS, ACT_FOLLOW, ACT_EXPAND_ALL },
 	{ "Stacks view", CTX_STACKS, ACT_COLLAPSE, ACT_FLAME },
+	{ "Bookmarks (--record, --cast)", CTX_ALL, ACT_MARK, ACT_MARK },
+	{ "AI view", CTX_AI, ACT_AI_ASK, ACT_AI_ASK },
+	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_SPIKE },
 };
 
 bool help_lists_action(enum action a)
@@ -43,6 +46,26 @@ static void add_action(struct doc *d, const struct keymap *km, enum action a, un
 	if (!keymap_keys_for(km, a, ctx, keys, sizeof(keys)))
 		return;
 	doc_add(d, R_NORMAL, "  %-18s %s", keys, action_help(a));
+}
+
+/* The names key.<action> takes, from the same table, wrapped at ~76 columns. */
+static void add_action_names(struct doc *d)
+{
+	char line[128] = "  actions:";
+	size_t n = strlen(line);
+
+	for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+		const char *name = action_name((enum action)a);
+
+		if (!name)
+			continue;
+		if (n + strlen(name) + 1 > 76) {
+			doc_add(d, R_DIM, "%s", line);
+			n = (size_t)snprintf(line, sizeof(line), "  ");
+		}
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", name);
+	}
+	doc_add(d, R_DIM, "%s", line);
 }
 
 static void build(struct help_view *hv, struct tui *t)
@@ -69,10 +92,7 @@ static void build(struct help_view *hv, struct tui *t)
 	doc_add(d, R_NORMAL, "  in %s, one line per action: key.<action> = <key> [<key>...]", path);
 	doc_add(d, R_DIM, "  e.g. key.quit = x F10     key names: a-z, F1-F12, Enter, Esc, Space, Up,");
 	doc_add(d, R_DIM, "  Down, Left, Right, PgUp, PgDn, Home, End, Backspace, Tab, ^L");
-	doc_add(d, R_DIM, "  actions: quit help log back pause faster slower search search_next");
-	doc_add(d, R_DIM, "  search_prev filter redraw dashboard timeline processes events stacks hot ai");
-	doc_add(d, R_DIM, "  up down left right page_up page_down home end enter sort follow collapse");
-	doc_add(d, R_DIM, "  expand_all flame");
+	add_action_names(d);
 	doc_add(d, R_DIM, "  ui.color = never (monochrome)   ui.ascii = always (no box drawing)");
 	if (t->km.nlayers > 1) {
 		doc_rule(d, "Key layers");

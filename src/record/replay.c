@@ -33,6 +33,8 @@ struct replay {
 	size_t nstacks;
 	struct index_entry *index;
 	size_t nindex;
+	uint64_t *sec_bytes;      /* event bytes per second of the recording */
+	size_t nsecs;
 	/* the EVENTS frame being delivered */
 	struct rec_cur cur;
 	uint32_t left;
@@ -111,6 +113,21 @@ static int add_index(struct replay *r, const struct rec_frame_view *f)
 		return -ENOMEM;
 	r->index = v;
 	r->index[r->nindex++] = (struct index_entry){ base, f->offset };
+	if (r->info.start_mono_ns && base >= r->info.start_mono_ns) {
+		size_t sec = (base - r->info.start_mono_ns) / 1000000000ull;
+
+		if (sec < 7 * 86400 && sec >= r->nsecs) {
+			uint64_t *nv = realloc(r->sec_bytes, (sec + 64) * sizeof(*nv));
+
+			if (nv) {
+				memset(nv + r->nsecs, 0, (sec + 64 - r->nsecs) * sizeof(*nv));
+				r->sec_bytes = nv;
+				r->nsecs = sec + 64;
+			}
+		}
+		if (sec < r->nsecs)
+			r->sec_bytes[sec] += f->len;
+	}
 	if (!r->info.first_ts || base < r->info.first_ts)
 		r->info.first_ts = base;
 	if (base > r->info.last_ts)
@@ -149,8 +166,10 @@ static int scan(struct replay *r, char *err, size_t errsz)
 	while (!e && rec_reader_next(&r->rd, &f) == 1) {
 		switch (f.type) {
 		case REC_HEADER:
-			if (!r->info.header)
+			if (!r->info.header) {
 				r->info.header = parse_json(&f);
+				r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
+			}
 			break;
 		case REC_STRINGS:
 			e = rec_reader_add_strings(&r->rd, f.payload, f.len);
@@ -407,6 +426,7 @@ static void replay_free(struct pl_source *s)
 		free(r->stacks[i].frames);
 	free(r->stacks);
 	free(r->index);
+	free(r->sec_bytes);
 	json_object_put(r->info.header);
 	json_object_put(r->marks);
 	json_object_put(r->ai);
@@ -504,6 +524,35 @@ bool replay_paused(struct pl_source *s)
 uint64_t replay_clock(struct pl_source *s)
 {
 	return ((struct replay *)s)->clock_ts;
+}
+
+void replay_advance(struct pl_source *s, uint64_t ns)
+{
+	struct replay *r = (struct replay *)s;
+
+	advance_clock(r);
+	r->clock_ts += ns;
+	r->anchor_ts = r->clock_ts;
+}
+
+uint64_t replay_next_spike(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+	uint64_t sum = 0, active = 0;
+	size_t from;
+
+	for (size_t i = 0; i < r->nsecs; i++)
+		if (r->sec_bytes[i]) {
+			sum += r->sec_bytes[i];
+			active++;
+		}
+	if (!active || r->clock_ts < r->info.start_mono_ns)
+		return 0;
+	from = (r->clock_ts - r->info.start_mono_ns) / 1000000000ull + 1;
+	for (size_t i = from; i < r->nsecs; i++)
+		if (r->sec_bytes[i] * active > 3 * sum)
+			return r->info.start_mono_ns + i * 1000000000ull;
+	return 0;
 }
 
 const char *replay_problem(struct pl_source *s, bool *damaged)

@@ -36,6 +36,12 @@ void replay_set_paused(struct pl_source *s, bool paused);
 bool replay_paused(struct pl_source *s);
 /* Monotonic ts the replay has reached. */
 uint64_t replay_clock(struct pl_source *s);
+/* Move the replay clock forward by ns (while paused too): events up to it
+ * are delivered at the next drain.  Backward seeking is not offered. */
+void replay_advance(struct pl_source *s, uint64_t ns);
+/* The next spike after the clock: a second whose recorded event bytes are
+ * over three times the mean of active seconds.  Its ts, or 0 when none. */
+uint64_t replay_next_spike(struct pl_source *s);
 /* After EOF: the reader's verdict ("" when the file ended cleanly). */
 const char *replay_problem(struct pl_source *s, bool *damaged);
 /* Bookmarks and AI answers met so far (JSON arrays, owned by the source). */
