@@ -16,25 +16,28 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+static const char *const where[] = { "/sys/kernel/debug/tracing", "/sys/kernel/tracing" };
+
+/* Is tracefs mounted where libbpf and perflens look for it?  (Mounts
+ * elsewhere, e.g. inside a chroot, do not matter.) */
 static int tracefs_mounted(void)
 {
-	char line[1024];
+	char line[1024], dev[256], dir[512], type[64];
 	FILE *f = fopen("/proc/self/mounts", "r");
 	int found = 0;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (strstr(line, " tracefs "))
-			found = 1;
+		if (sscanf(line, "%255s %511s %63s", dev, dir, type) == 3 && !strcmp(type, "tracefs"))
+			for (unsigned i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+				found |= !strcmp(dir, where[i]);
 	fclose(f);
 	return found;
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const where[] = { "/sys/kernel/debug/tracing", "/sys/kernel/tracing" };
-
 	if (argc < 2) {
 		fprintf(stderr, "usage: plh_notracefs PROG [ARGS...]\n");
 		return 2;
