@@ -137,15 +137,30 @@ static __always_inline void blk_capture_stacks(void *ctx, u64 key)
 	bpf_map_update_elem(&blk_stacks, &key, s, BPF_ANY);
 }
 
-static __always_inline void blk_account(struct request *rq, const struct pl_blk_start *s, u64 now,
-					u32 bytes)
+/* Where a request went: from its struct request, or from a classic
+ * tracepoint's record (the last fallback has no request pointer). */
+struct blk_where {
+	u64 sector;
+	u32 dev;
+	u32 op;
+};
+
+static __always_inline struct blk_where blk_where_rq(struct request *rq)
 {
-	struct pl_blk_hist_key k = { .dev = blk_dev(rq) };
+	struct blk_where w = { .sector = BPF_CORE_READ(rq, __sector), .dev = blk_dev(rq) };
+
+	w.op = BPF_CORE_READ(rq, cmd_flags) & PL_REQ_OP_MASK;
+	if (w.op > PL_BOP_DISCARD)
+		w.op = PL_BOP_OTHER;
+	return w;
+}
+
+static __always_inline void blk_account(const struct blk_where *w, const struct pl_blk_start *s,
+					u64 now, u32 bytes)
+{
+	struct pl_blk_hist_key k = { .dev = w->dev, .op = w->op };
 	struct pl_blk_hist *h;
 
-	k.op = BPF_CORE_READ(rq, cmd_flags) & PL_REQ_OP_MASK;
-	if (k.op > PL_BOP_DISCARD)
-		k.op = PL_BOP_OTHER;
 	h = bpf_map_lookup_elem(&blk_hist, &k);
 	if (!h) {
 		u32 z = 0;
@@ -229,7 +244,7 @@ static __always_inline int blk_on_issue(struct request *rq)
 }
 
 /* One block event, charged to sub (the whole request, or its share). */
-static __always_inline void blk_emit(struct request *rq, const struct pl_blk_start *s,
+static __always_inline void blk_emit(const struct blk_where *w, const struct pl_blk_start *s,
 				     const struct pl_blk_sub *sub, u32 bytes, bool shared, u64 now,
 				     u64 key)
 {
@@ -250,14 +265,12 @@ static __always_inline void blk_emit(struct request *rq, const struct pl_blk_sta
 	e->start_ns = s->start_ns;
 	e->issue_ns = s->issue_ns;
 	e->lat_ns = now - s->start_ns;
-	e->sector = BPF_CORE_READ(rq, __sector);
-	e->dev = blk_dev(rq);
+	e->sector = w->sector;
+	e->dev = w->dev;
 	e->bytes = bytes;
 	e->issuer_pid = s->issuer_pid;
 	e->error = s->error;
-	e->op = BPF_CORE_READ(rq, cmd_flags) & PL_REQ_OP_MASK;
-	if (e->op > PL_BOP_DISCARD)
-		e->op = PL_BOP_OTHER;
+	e->op = w->op;
 	/* "Issued by another task" is relative to this submitter. */
 	e->flags = (s->flags & ~PL_BLF_OTHER_ISSUER) | (shared ? PL_BLF_SHARED : 0);
 	if (s->issue_ns && sub->pid != s->issuer_pid)
@@ -276,18 +289,18 @@ static __always_inline void blk_emit(struct request *rq, const struct pl_blk_sta
 
 /* Report a request and forget it.  lost: its completion was never seen
  * (it is being reused): latency unknown, reported only at threshold 0. */
-static __always_inline void blk_finish(struct request *rq, struct pl_blk_start *s, u64 key,
-				       u64 now, u32 nr_bytes, bool lost)
+static __always_inline void blk_report(const struct blk_where *w, struct pl_blk_start *s,
+				       u64 key, u64 now, u32 nr_bytes, bool lost)
 {
 	bool shared = s->nsubs > 1;
 
 	if (!nr_bytes)
 		nr_bytes = s->bytes;
 	if (!lost)
-		blk_account(rq, s, now, nr_bytes);
+		blk_account(w, s, now, nr_bytes);
 	if (s->skip || (lost ? cfg.block_threshold_ns != 0
 			     : now - s->start_ns < cfg.block_threshold_ns))
-		goto out;
+		return;
 	if (lost) {
 		s->flags |= PL_BLF_NO_COMPLETION;
 		now = s->start_ns;
@@ -297,9 +310,16 @@ static __always_inline void blk_finish(struct request *rq, struct pl_blk_start *
 			break;
 		if (shared && !s->subs[i].bytes)
 			continue;
-		blk_emit(rq, s, &s->subs[i], shared ? s->subs[i].bytes : nr_bytes, shared, now, key);
+		blk_emit(w, s, &s->subs[i], shared ? s->subs[i].bytes : nr_bytes, shared, now, key);
 	}
-out:
+}
+
+static __always_inline void blk_finish(struct request *rq, struct pl_blk_start *s, u64 key,
+				       u64 now, u32 nr_bytes, bool lost)
+{
+	struct blk_where w = blk_where_rq(rq);
+
+	blk_report(&w, s, key, now, nr_bytes, lost);
 	bpf_map_delete_elem(&blk_start, &key);
 	if (cfg.block_stacks)
 		bpf_map_delete_elem(&blk_stacks, &key);
@@ -403,6 +423,96 @@ SEC("tp_btf/block_io_done")
 int BPF_PROG(pl_block_io_done, struct request *rq)
 {
 	return blk_on_complete(rq, 0, 0, false);
+}
+
+/*
+ * The last fallback: classic block tracepoints, keyed by device and sector
+ * (no request pointer in their records).  The submitter is taken at
+ * insert, in its own context; requests that bypass the scheduler are not
+ * seen, and no submitter stacks are taken.
+ */
+struct pl_blk_ckey {
+	u64 sector;
+	u32 dev;
+	u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct pl_blk_ckey);
+	__type(value, struct pl_blk_start);
+} blk_classic SEC(".maps");
+
+static __always_inline u32 blk_rwbs_op(const char *rwbs)
+{
+	switch (rwbs[0]) {
+	case 'R': return PL_BOP_READ;
+	case 'W': return PL_BOP_WRITE;
+	case 'D': return PL_BOP_DISCARD;
+	case 'F': return PL_BOP_FLUSH;
+	}
+	return PL_BOP_OTHER;
+}
+
+SEC("tracepoint/block/block_rq_insert")
+int pl_tp_block_insert(struct trace_event_raw_block_rq *c)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct pl_blk_ckey k = { .sector = c->sector, .dev = c->dev };
+	struct pl_blk_start s = {};
+
+	s.skip = pl_skip_task(id >> 32);
+	s.start_ns = bpf_ktime_get_ns();
+	s.cgroup_id = bpf_get_current_cgroup_id();
+	s.pid = s.subs[0].pid = id >> 32;
+	s.tid = s.subs[0].tid = (u32)id;
+	s.subs[0].cgroup_id = s.cgroup_id;
+	s.nsubs = 1;
+	s.bytes = c->bytes;
+	bpf_get_current_comm(s.comm, sizeof(s.comm));
+	__builtin_memcpy(s.subs[0].comm, s.comm, sizeof(s.comm));
+	if (bpf_map_update_elem(&blk_classic, &k, &s, BPF_ANY))
+		stat_inc(PL_STAT_BLOCK_MAP_FULL);
+	return 0;
+}
+
+SEC("tracepoint/block/block_rq_issue")
+int pl_tp_block_issue(struct trace_event_raw_block_rq *c)
+{
+	struct pl_blk_ckey k = { .sector = c->sector, .dev = c->dev };
+	struct pl_blk_start *s = bpf_map_lookup_elem(&blk_classic, &k);
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!s)
+		return 0;
+	s->issue_ns = bpf_ktime_get_ns();
+	s->issuer_pid = tgid;
+	if (tgid != s->pid && !s->skip) {
+		s->flags |= PL_BLF_OTHER_ISSUER;
+		stat_inc(PL_STAT_BLOCK_OTHER_ISSUER);
+	}
+	return 0;
+}
+
+SEC("tracepoint/block/block_rq_complete")
+int pl_tp_block_complete(struct trace_event_raw_block_rq_completion *c)
+{
+	struct pl_blk_ckey k = { .sector = c->sector, .dev = c->dev };
+	struct pl_blk_start *s = bpf_map_lookup_elem(&blk_classic, &k);
+	struct blk_where w = { .sector = c->sector, .dev = c->dev };
+	char rwbs[4];
+
+	if (!s) {
+		stat_inc(PL_STAT_BLOCK_NO_START);
+		return 0;
+	}
+	bpf_probe_read_kernel(rwbs, sizeof(rwbs), c->rwbs);
+	w.op = blk_rwbs_op(rwbs);
+	s->error = c->error;
+	blk_report(&w, s, 0, bpf_ktime_get_ns(), c->nr_sector << 9, false);
+	bpf_map_delete_elem(&blk_classic, &k);
+	return 0;
 }
 
 #endif

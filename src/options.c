@@ -84,7 +84,7 @@ static const char usage[] =
 	"      --no-scrub             do not hide secrets in command lines and paths\n"
 	"      --trace-self           trace perflens itself too (debugging)\n"
 	"      --attach auto|raw|classic        syscall attach path (default auto)\n"
-	"      --block-attach auto|start|insert block submitter hook (default auto)\n"
+	"      --block-attach auto|start|insert|classic  block submitter hook (default auto)\n"
 	"      --ring-size SIZE       BPF ring buffer size (default 16M, power of two)\n"
 	"      --stack-depth N        user/kernel frames captured, 0..32 (default 32)\n"
 	"      --block-stacks         capture submitter stacks for block requests\n"
@@ -246,7 +246,11 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 	case OPT_ATTACH:
 		return parse_attach(arg, "raw", "classic", &o->syscall_attach) ? bad("--attach", arg, "auto, raw or classic") : 0;
 	case OPT_BLOCK_ATTACH:
-		return parse_attach(arg, "start", "insert", &o->block_attach) ? bad("--block-attach", arg, "auto, start or insert") : 0;
+		if (!strcmp(arg, "classic")) {
+			o->block_attach = PL_ATTACH_LEGACY;
+			return 0;
+		}
+		return parse_attach(arg, "start", "insert", &o->block_attach) ? bad("--block-attach", arg, "auto, start, insert or classic") : 0;
 	case OPT_RING:
 		if (size_parse_bytes(arg, &sz) || sz < 65536 || sz > (1ull << 30) || (sz & (sz - 1)))
 			return bad("--ring-size", arg, "a power of two from 64K to 1G");

@@ -10,7 +10,8 @@
 enum pl_attach_pref {
 	PL_ATTACH_AUTO = 0, /* probe, take the cheapest that loads */
 	PL_ATTACH_RAW,      /* tp_btf (raw) tracepoints only */
-	PL_ATTACH_CLASSIC,  /* classic tracepoints (tracefs) */
+	PL_ATTACH_CLASSIC,  /* classic tracepoints (tracefs); block: tp_btf/block_rq_insert */
+	PL_ATTACH_LEGACY,   /* block: classic block tracepoints keyed by device+sector */
 };
 
 struct pl_options {

@@ -73,23 +73,59 @@ static void note_fallback(struct pl_loader *l, const char *what)
 	snprintf(l->fallback_note + n, sizeof(l->fallback_note) - n, "%s%s", n ? "; " : "", what);
 }
 
-static int pick_block_hook(struct pl_loader *l, const struct pl_options *o)
+/* tp_btf block programs vs the classic ones (the last fallback). */
+static void block_autoload(struct pl_loader *l, bool start, bool insert, bool classic)
+{
+	bool btf = start || insert;
+
+	bpf_program__set_autoload(l->skel->progs.pl_block_io_start, start);
+	bpf_program__set_autoload(l->skel->progs.pl_block_io_done, start);
+	bpf_program__set_autoload(l->skel->progs.pl_block_rq_insert, insert);
+	bpf_program__set_autoload(l->skel->progs.pl_block_rq_issue, btf);
+	bpf_program__set_autoload(l->skel->progs.pl_block_rq_complete, btf);
+	bpf_program__set_autoload(l->skel->progs.pl_block_bio_queue,
+				  btf && preflight_tp_btf_args("block_bio_queue") >= 0);
+	bpf_program__set_autoload(l->skel->progs.pl_tp_block_insert, classic);
+	bpf_program__set_autoload(l->skel->progs.pl_tp_block_issue, classic);
+	bpf_program__set_autoload(l->skel->progs.pl_tp_block_complete, classic);
+}
+
+/*
+ * The submitter hook, cheapest first: tp_btf/block_io_start (>= 6.5), else
+ * tp_btf/block_rq_insert, else the classic block tracepoints keyed by
+ * device and sector.  --block-attach forces one.
+ */
+static int pick_block_hook(struct pl_loader *l, const struct pl_options *o, char *err,
+			   size_t errsz)
 {
 	bool have_start = preflight_tp_btf_args("block_io_start") >= 0;
-	bool use_start = o->block_attach == PL_ATTACH_RAW ||
-			 (o->block_attach == PL_ATTACH_AUTO && have_start);
+	bool have_insert = preflight_tp_btf_args("block_rq_insert") >= 0;
+	enum pl_attach_pref want = o->block_attach;
 
-	if (use_start && !have_start)
+	if (want == PL_ATTACH_AUTO)
+		want = have_start ? PL_ATTACH_RAW : have_insert ? PL_ATTACH_CLASSIC : PL_ATTACH_LEGACY;
+	if ((want == PL_ATTACH_RAW && !have_start) || (want == PL_ATTACH_CLASSIC && !have_insert)) {
+		snprintf(err, errsz, "--block-attach %s: tp_btf/%s is not in this kernel; use "
+			 "--block-attach auto", want == PL_ATTACH_RAW ? "start" : "insert",
+			 want == PL_ATTACH_RAW ? "block_io_start" : "block_rq_insert");
 		return -ENOENT;
-	bpf_program__set_autoload(l->skel->progs.pl_block_io_start, use_start);
-	bpf_program__set_autoload(l->skel->progs.pl_block_io_done, use_start);
-	bpf_program__set_autoload(l->skel->progs.pl_block_bio_queue,
-				  preflight_tp_btf_args("block_bio_queue") >= 0);
-	bpf_program__set_autoload(l->skel->progs.pl_block_rq_insert, !use_start);
-	l->paths.block = use_start ? "tp_btf/block_io_start" : "tp_btf/block_rq_insert";
-	if (!use_start && o->block_attach == PL_ATTACH_AUTO)
-		note_fallback(l, "block_io_start missing (kernel < 6.5): submitter taken at "
-			      "block_rq_insert");
+	}
+	if (want == PL_ATTACH_LEGACY) {
+		int e = preflight_tracefs(err, errsz);
+
+		if (e)
+			return e;
+	}
+	block_autoload(l, want == PL_ATTACH_RAW, want == PL_ATTACH_CLASSIC, want == PL_ATTACH_LEGACY);
+	l->paths.block = want == PL_ATTACH_RAW ? "tp_btf/block_io_start"
+			 : want == PL_ATTACH_CLASSIC ? "tp_btf/block_rq_insert"
+						     : "tracepoint/block/block_rq_{insert,issue,complete}";
+	if (o->block_attach == PL_ATTACH_AUTO && want != PL_ATTACH_RAW)
+		note_fallback(l, want == PL_ATTACH_CLASSIC
+				 ? "block_io_start missing (kernel < 6.5): submitter taken at "
+				   "block_rq_insert"
+				 : "no tp_btf block tracepoints: classic block tracepoints keyed by "
+				   "device and sector");
 	return 0;
 }
 
@@ -125,12 +161,9 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	bpf_program__set_autoload(l->skel->progs.pl_pmu_sample, o->pmu_event[0] != '\0');
 	bpf_program__set_autoload(l->skel->progs.pl_oom_mark_victim,
 				  preflight_tp_btf_args("mark_victim") >= 1);
-	e = pick_block_hook(l, o);
-	if (e) {
-		snprintf(err, errsz, "--block-attach start: tp_btf/block_io_start is not in this "
-			 "kernel (needs >= 6.5); use --block-attach insert");
+	e = pick_block_hook(l, o, err, errsz);
+	if (e)
 		return e;
-	}
 	last_libbpf_msg[0] = '\0';
 	e = perflens_bpf__load(l->skel);
 	if (e) {

@@ -46,8 +46,8 @@ def _dd_batch(files):
     return [p.pid for p in procs]
 
 
-def _attempt(dev, files):
-    with running("--block-threshold", "0", "-t", "1s", "--kinds", "file") as pl:
+def _attempt(dev, files, *extra):
+    with running("--block-threshold", "0", "-t", "1s", "--kinds", "file", *extra) as pl:
         assert pl.ready["block_threshold_us"] == 0, pl.ready
         pids = _dd_batch(files)
         # A dd's writes are O_DIRECT, so each completed before dd exited; the exit
@@ -130,3 +130,27 @@ def test_block_attribution_to_submitter():
         assert e["issuer_pid"] != e["pid"], e
     assert summ["block"]["issued_by_other_task"] >= len(other), (summ["block"], len(other))
     assert summ["drops"]["ringbuf_total"] == 0, summ["drops"]
+
+
+def test_classic_block_fallback():
+    """--block-attach classic (the last fallback: classic block tracepoints keyed by
+    device and sector, submitter at insert): with a scheduler, so requests are
+    inserted, every dd's bytes are still charged to it."""
+    dev = root_block_device()
+    q = f"/sys/block/{dev}/queue"
+    old_sched = _active_scheduler(_read(f"{q}/scheduler"))
+    old_nr = _read(f"{q}/nr_requests")
+    base = os.path.join(scratch_dir(), f"perflens-it-cl-{os.getpid()}")
+    files = [f"{base}-{i}.dat" for i in range(2)]
+    try:
+        _write(f"{q}/scheduler", "mq-deadline")
+        pl, pids, summ = _attempt(dev, files, "--block-attach", "classic")
+        assert pl.ready["attach"]["block"].startswith("tracepoint/block/"), pl.ready["attach"]
+        _check_batch(pl, pids, dev)
+    finally:
+        for f in files:
+            if os.path.exists(f):
+                os.unlink(f)
+        _write(f"{q}/scheduler", old_sched)
+        _write(f"{q}/nr_requests", old_nr)
+    assert _active_scheduler(_read(f"{q}/scheduler")) == old_sched
