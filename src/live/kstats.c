@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,19 +46,33 @@ void kstats_close(struct kstats *k)
 	k->stats_fd = -1;
 }
 
-size_t kstats_read_blk(struct kstats *k, struct kstats_blk *out, size_t max)
+/* Every (key, value) of a hash map into out[i] = { key at 0, value at val_off }. */
+static size_t dump_hash(struct bpf_map *m, size_t ksz, size_t vsz, void *out, size_t stride,
+			size_t val_off, size_t max)
 {
-	struct bpf_map *m = k->loader->skel->maps.blk_hist;
-	struct pl_blk_hist_key key, next, *prev = NULL;
+	char key[64], next[64];
+	bool first = true;
 	size_t n = 0;
 
-	while (n < max && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
-		if (!bpf_map__lookup_elem(m, &next, sizeof(next), &out[n].h, sizeof(out[n].h), 0))
-			out[n++].key = next;
-		key = next;
-		prev = &key;
+	if (ksz > sizeof(key))
+		return 0;
+	while (n < max && !bpf_map__get_next_key(m, first ? NULL : key, next, ksz)) {
+		char *slot = (char *)out + n * stride;
+
+		if (!bpf_map__lookup_elem(m, next, ksz, slot + val_off, vsz, 0)) {
+			memcpy(slot, next, ksz);
+			n++;
+		}
+		memcpy(key, next, ksz);
+		first = false;
 	}
 	return n;
+}
+
+size_t kstats_read_blk(struct kstats *k, struct kstats_blk *out, size_t max)
+{
+	return dump_hash(k->loader->skel->maps.blk_hist, sizeof(out->key), sizeof(out->h), out,
+			 sizeof(*out), offsetof(struct kstats_blk, h), max);
 }
 
 static void khist_merge(struct pl_khist *dst, const struct pl_khist *src)
@@ -94,17 +109,8 @@ int kstats_read_runq(struct kstats *k, struct pl_khist *out)
 
 size_t kstats_read_ops(struct kstats *k, struct kstats_ops *out, size_t max)
 {
-	struct bpf_map *m = k->loader->skel->maps.ops_hist;
-	struct pl_ops_key key, next, *prev = NULL;
-	size_t n = 0;
-
-	while (n < max && !bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
-		if (!bpf_map__lookup_elem(m, &next, sizeof(next), &out[n].h, sizeof(out[n].h), 0))
-			out[n++].key = next;
-		key = next;
-		prev = &key;
-	}
-	return n;
+	return dump_hash(k->loader->skel->maps.ops_hist, sizeof(out->key), sizeof(out->h), out,
+			 sizeof(*out), offsetof(struct kstats_ops, h), max);
 }
 
 size_t kstats_read_inflight(struct kstats *k, uint64_t before_ns, struct kstats_inflight *out,

@@ -84,6 +84,18 @@ def _check_batch(pl, pids, dev):
     return blocks
 
 
+def _cleanup(files, q, old_sched, old_nr):
+    """Remove the dd files and put the queue back as it was (checked)."""
+    for f in files:
+        if os.path.exists(f):
+            os.unlink(f)
+    # Switching the scheduler resets nr_requests: scheduler first.
+    _write(f"{q}/scheduler", old_sched)
+    _write(f"{q}/nr_requests", old_nr)
+    assert _active_scheduler(_read(f"{q}/scheduler")) == old_sched
+    assert _read(f"{q}/nr_requests") == old_nr
+
+
 def test_block_attribution_to_submitter():
     dev = root_block_device()
     assert dev, "no block device behind /"
@@ -113,14 +125,7 @@ def test_block_attribution_to_submitter():
                 break
             time.sleep(0.5)
     finally:
-        for f in files:
-            if os.path.exists(f):
-                os.unlink(f)
-        # Switching the scheduler resets nr_requests: scheduler first.
-        _write(f"{q}/scheduler", old_sched)
-        _write(f"{q}/nr_requests", old_nr)
-    assert _active_scheduler(_read(f"{q}/scheduler")) == old_sched
-    assert _read(f"{q}/nr_requests") == old_nr
+        _cleanup(files, q, old_sched, old_nr)
 
     # The hard case happened: requests issued from another task's context, still
     # charged to the dd that submitted them.
@@ -148,9 +153,4 @@ def test_classic_block_fallback():
         assert pl.ready["attach"]["block"].startswith("tracepoint/block/"), pl.ready["attach"]
         _check_batch(pl, pids, dev)
     finally:
-        for f in files:
-            if os.path.exists(f):
-                os.unlink(f)
-        _write(f"{q}/scheduler", old_sched)
-        _write(f"{q}/nr_requests", old_nr)
-    assert _active_scheduler(_read(f"{q}/scheduler")) == old_sched
+        _cleanup(files, q, old_sched, old_nr)
