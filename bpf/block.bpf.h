@@ -410,6 +410,13 @@ int BPF_PROG(pl_block_rq_insert, struct request *rq)
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(pl_block_rq_issue, struct request *rq)
 {
+	u64 key = (u64)rq;
+
+	/* Flush requests never pass block_io_start: start them at issue, so the
+	 * device histograms count every request /proc/diskstats counts. */
+	if ((BPF_CORE_READ(rq, cmd_flags) & PL_REQ_OP_MASK) == PL_BOP_FLUSH &&
+	    !bpf_map_lookup_elem(&blk_start, &key))
+		blk_on_start(ctx, rq);
 	return blk_on_issue(rq);
 }
 

@@ -12,7 +12,7 @@
  * copy functions then only differ in when they stop.
  */
 struct glyph {
-	char text[4]; /* longest: a 4-byte character, or "\x9b" */
+	char text[8]; /* longest: "<U+202E>"-style text is cut to "\u202e" (6) */
 	unsigned char len;
 	unsigned char consumed; /* input bytes it stands for */
 	unsigned char width;
@@ -132,6 +132,23 @@ static void glyph_escape(struct glyph *g, uint32_t cp)
 	}
 }
 
+/* Bidirectional controls reorder what follows on screen: a process named
+ * "x\u202egnp.exe" would read as "xexe.png".  Shown as "\u202e" instead. */
+static bool is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+static void glyph_bidi(struct glyph *g, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\', 'u', hex[(cp >> 12) & 0xf], hex[(cp >> 8) & 0xf],
+			hex[(cp >> 4) & 0xf], hex[cp & 0xf] };
+
+	glyph_set(g, esc, 6, 6);
+}
+
 /* The glyph for the input at s; avail >= 1 and s[0] != NUL. */
 static void glyph_next(struct glyph *g, const char *s, size_t avail, bool display)
 {
@@ -146,6 +163,8 @@ static void glyph_next(struct glyph *g, const char *s, size_t avail, bool displa
 	g->consumed = (unsigned char)n;
 	if (display && (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
 		glyph_escape(g, cp);
+	else if (display && is_bidi_control(cp))
+		glyph_bidi(g, cp);
 	else
 		glyph_set(g, s, n, cp_width(cp));
 }

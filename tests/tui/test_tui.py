@@ -377,6 +377,7 @@ def test_cast_and_bookmarks():
     cast, rec = os.path.join(tmp, "s.cast"), os.path.join(tmp, "s.plrec")
     # Only the workload: a busy machine must not push it off the events list.
     s = Screen(f"--cast {cast} --record {rec} -t 20ms --comm castwork", 100, 30)
+    c = None
     try:
         s.wait_text("Dashboard", START_TIMEOUT)
         w = harness.start_helper("plh_piperd", "--name", "castwork", "300")
@@ -408,7 +409,9 @@ def test_cast_and_bookmarks():
         c = Screen(f"-c 'asciinema cat {cast}; sleep 30'", 120, 35, binary="sh")
         c.wait_for(lambda t: "Events" in t and "castwork" in t, 20, "asciinema cat output")
     finally:
-        s.close() if hasattr(s, "close") else None
+        s.close()
+        if c:
+            c.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -99,6 +99,21 @@ static void test_display_escapes(void **state)
 }
 
 /* Sanitizing its own output changes nothing, so layers may repeat it. */
+/* Bidi overrides would reorder a hostile name on screen: shown as text. */
+static void test_display_bidi(void **state)
+{
+	char out[64];
+
+	(void)state;
+	sanitize_display(out, sizeof(out), "x\xe2\x80\xaegnp.exe", (size_t)-1);
+	assert_string_equal(out, "x\\u202egnp.exe");
+	sanitize_display(out, sizeof(out), "a\xe2\x81\xa6" "b", (size_t)-1); /* U+2066 */
+	assert_string_equal(out, "a\\u2066b");
+	/* JSON keeps them (json-c escapes nothing here): only drawing changes. */
+	sanitize_utf8(out, sizeof(out), "x\xe2\x80\xaey", (size_t)-1);
+	assert_string_equal(out, "x\xe2\x80\xaey");
+}
+
 static void test_display_fixed_point(void **state)
 {
 	static const char *const inputs[] = {
@@ -261,7 +276,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_invalid),   cmocka_unit_test(test_display_escapes),
 		cmocka_unit_test(test_display_fixed_point), cmocka_unit_test(test_len),
 		cmocka_unit_test(test_tiny_buffers),   cmocka_unit_test(test_width),
-		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit),            cmocka_unit_test(test_display_bidi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
