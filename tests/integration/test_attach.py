@@ -4,12 +4,14 @@ from harness import running, start_helper, helper
 
 
 def _slow_read(pl):
-    w = start_helper("plh_piperd", "2", "150")
+    # 2 ms vs 400 ms around a 150 ms threshold: room for a loaded machine's
+    # scheduling delays on the fast read, which must stay out.
+    w = start_helper("plh_piperd", "2", "400")
     pid = w.pid
     ev = pl.wait_for(lambda e: e.get("type") == "read" and e.get("pid") == pid
                      and e.get("bytes") == 101, 15, "slow pipe read")
     assert w.finish() == 0
-    assert ev["kind"] == "pipe" and ev["lat_us"] >= 50000, ev
+    assert ev["kind"] == "pipe" and ev["lat_us"] >= 350000, ev
     assert ev["file"].startswith("pipe:["), ev
     assert ev["comm"] == "plh_piperd", ev
     fast = pl.events(lambda e: e.get("type") == "read" and e.get("pid") == pid
@@ -19,7 +21,7 @@ def _slow_read(pl):
 
 
 def test_classic_attach_reports_slow_pipe_read():
-    with running("-t", "30ms", "--attach", "classic") as pl:
+    with running("-t", "150ms", "--attach", "classic") as pl:
         path = pl.ready["attach"]["syscalls"]
         assert "tracepoint/syscalls" in path or "classic" in path, pl.ready["attach"]
         assert "tp_btf" not in path, pl.ready["attach"]
@@ -30,7 +32,7 @@ def test_classic_attach_reports_slow_pipe_read():
 
 def test_raw_attach_reports_slow_pipe_read():
     """The preferred path, forced, for comparison with the classic one."""
-    with running("-t", "30ms", "--attach", "raw") as pl:
+    with running("-t", "150ms", "--attach", "raw") as pl:
         path = pl.ready["attach"]["syscalls"]
         assert "tp_btf" in path or "raw" in path, pl.ready["attach"]
         _slow_read(pl)
@@ -40,7 +42,7 @@ def test_raw_attach_reports_slow_pipe_read():
 def test_classic_attach_mounts_tracefs_when_absent():
     """On a machine without tracefs mounted (a private mount namespace here, so the
     host is untouched), --attach classic mounts it and still works."""
-    with running("-t", "30ms", "--attach", "classic", wrapper=[helper("plh_notracefs")]) as pl:
+    with running("-t", "150ms", "--attach", "classic", wrapper=[helper("plh_notracefs")]) as pl:
         assert pl.ready["pid"] == pl.proc.pid
         with open(f"/proc/{pl.proc.pid}/mounts") as f:
             mounts = f.read()

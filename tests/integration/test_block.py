@@ -140,7 +140,9 @@ def test_block_attribution_to_submitter():
 def test_classic_block_fallback():
     """--block-attach classic (the last fallback: classic block tracepoints keyed by
     device and sector, submitter at insert): with a scheduler, so requests are
-    inserted, every dd's bytes are still charged to it."""
+    inserted.  Without a request pointer a missed completion cannot be recovered
+    (documented), so: nearly all of each dd's bytes are seen, and every byte seen is
+    charged to the dd that wrote it."""
     dev = root_block_device()
     q = f"/sys/block/{dev}/queue"
     old_sched = _active_scheduler(_read(f"{q}/scheduler"))
@@ -151,6 +153,12 @@ def test_classic_block_fallback():
         _write(f"{q}/scheduler", "mq-deadline")
         pl, pids, summ = _attempt(dev, files, "--block-attach", "classic")
         assert pl.ready["attach"]["block"].startswith("tracepoint/block/"), pl.ready["attach"]
-        _check_batch(pl, pids, dev)
+        blocks = pl.events(lambda e: e.get("type") == "block" and e.get("op") == "write")
+        for pid in pids:
+            mine = [e for e in blocks if e["pid"] == pid]
+            assert {e["comm"] for e in mine} == {"dd"} and {e["dev"] for e in mine} == {dev}
+            seen = sum(e["bytes"] for e in mine)
+            assert BS * COUNT * 0.95 <= seen <= BS * COUNT, (pid, seen)
+        assert not [e for e in blocks if e["comm"] == "dd" and e["pid"] not in pids]
     finally:
         _cleanup(files, q, old_sched, old_nr)
