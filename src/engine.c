@@ -1,15 +1,14 @@
 #include "engine.h"
 
+#include "util/monotime.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 uint64_t engine_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return monotime_ns();
 }
 
 struct engine *engine_new(const struct engine_config *cfg)

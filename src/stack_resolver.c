@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sym/symbolizer.h"
+#include "util/monotime.h"
 
 static void publish(struct stack_resolver *r, uint32_t id, const struct stack_entry *e)
 {
@@ -59,14 +60,6 @@ static void resolve_new(struct stack_resolver *r)
 	r->done_upto = upto;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void stack_resolver_tap(void *ctx, const struct pl_event *ev)
 {
 	struct stack_resolver *r = ctx;
@@ -89,7 +82,7 @@ void stack_resolver_tap(void *ctx, const struct pl_event *ev)
 /* Snapshot the maps of hinted processes that are due (oldest first). */
 static void take_hints(struct stack_resolver *r)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = monotime_ns();
 
 	for (;;) {
 		struct resolver_hint h;

@@ -1,4 +1,5 @@
 #include "evscan.h"
+#include "../util/monotime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -25,14 +26,6 @@ struct evscan {
 };
 
 #define CHECK_EVERY 256
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 const struct pl_event *evlog_by_seq(const struct eventlog *log, uint64_t seq)
 {
@@ -173,7 +166,7 @@ bool evscan_update(struct evscan *s, const struct eventlog *log, uint64_t horizo
 {
 	uint64_t total = eventlog_total(log);
 	uint64_t oldest = total - eventlog_count(log);
-	uint64_t deadline = budget_ns ? now_ns() + budget_ns : 0;
+	uint64_t deadline = budget_ns ? monotime_ns() + budget_ns : 0;
 	unsigned tick = 0;
 
 	if (horizon > total)
@@ -191,14 +184,14 @@ bool evscan_update(struct evscan *s, const struct eventlog *log, uint64_t horizo
 		if (consider(s, log, s->hi))
 			push_front(s, s->hi);
 		s->hi++;
-		if (deadline && ++tick % CHECK_EVERY == 0 && now_ns() >= deadline)
+		if (deadline && ++tick % CHECK_EVERY == 0 && monotime_ns() >= deadline)
 			return false;
 	}
 	while (s->lo > oldest && s->n < s->cap) {
 		if (consider(s, log, s->lo - 1))
 			push_back(s, s->lo - 1);
 		s->lo--;
-		if (deadline && ++tick % CHECK_EVERY == 0 && now_ns() >= deadline)
+		if (deadline && ++tick % CHECK_EVERY == 0 && monotime_ns() >= deadline)
 			return s->lo <= oldest || s->n >= s->cap;
 	}
 	return true;

@@ -1,4 +1,5 @@
 #include "evtopk.h"
+#include "../util/monotime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -30,14 +31,6 @@ struct evtopk {
 };
 
 #define CHECK_EVERY 256
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Heap order: smaller latency first; among equals the older event first,
  * so a newer event of the same latency displaces an older one. */
@@ -190,7 +183,7 @@ bool evtopk_update(struct evtopk *t, const struct eventlog *log, uint64_t horizo
 {
 	uint64_t total = eventlog_total(log);
 	uint64_t oldest = total - eventlog_count(log);
-	uint64_t deadline = budget_ns ? now_ns() + budget_ns : 0;
+	uint64_t deadline = budget_ns ? monotime_ns() + budget_ns : 0;
 	unsigned tick = 0;
 
 	if (horizon > total)
@@ -206,12 +199,12 @@ bool evtopk_update(struct evtopk *t, const struct eventlog *log, uint64_t horizo
 	drop_evicted(t, oldest);
 	while (t->hi < horizon) {
 		offer(t, log, t->hi++);
-		if (deadline && ++tick % CHECK_EVERY == 0 && now_ns() >= deadline)
+		if (deadline && ++tick % CHECK_EVERY == 0 && monotime_ns() >= deadline)
 			return false;
 	}
 	while (t->lo > oldest) {
 		offer(t, log, --t->lo);
-		if (deadline && ++tick % CHECK_EVERY == 0 && now_ns() >= deadline)
+		if (deadline && ++tick % CHECK_EVERY == 0 && monotime_ns() >= deadline)
 			return t->lo <= oldest;
 	}
 	return true;

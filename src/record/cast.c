@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../util/sanitize.h"
+#include "../util/monotime.h"
 
 #define CAST_QUEUE_MAX (8u << 20) /* bytes waiting for the writer */
 
@@ -21,14 +22,6 @@ struct cast_item {
 	size_t len;
 	char data[];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -103,7 +96,7 @@ static void enqueue(struct cast *c, char code, const char *data, size_t len)
 		return;
 	}
 	it->next = NULL;
-	it->t = (mono_ns() - c->start_ns) / 1e9;
+	it->t = (monotime_ns() - c->start_ns) / 1e9;
 	it->code = code;
 	it->len = len;
 	memcpy(it->data, data, len);
@@ -213,7 +206,7 @@ int cast_open(struct cast *c, const char *path, int width, int height, double ti
 		snprintf(err, errsz, "cannot write cast %s: %s", path, strerror(-e));
 		goto out;
 	}
-	c->start_ns = mono_ns();
+	c->start_ns = monotime_ns();
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	e = -pthread_create(&c->thread, NULL, cast_main, c);

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "format.h"
 #include "tick_apply.h"
+#include "../util/monotime.h"
 
 #define REPLAY_BATCH 65536 /* events per drain when not paced */
 
@@ -49,14 +50,6 @@ struct replay {
 	json_object *marks, *ai, *findings, *end;
 	bool eof;
 };
-
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static const char *lookup(void *ctx, uint32_t id)
 {
@@ -365,7 +358,7 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 
 static void advance_clock(struct replay *r)
 {
-	uint64_t now = wall_ns();
+	uint64_t now = monotime_ns();
 
 	if (!r->paused && r->speed > 0)
 		r->clock_ts = r->anchor_ts + (uint64_t)((double)(now - r->anchor_wall) * r->speed);
@@ -469,7 +462,7 @@ static struct pl_source *replay_open(const char *path, const void *data, size_t 
 		r->info.start_wall = json_object_get_double(v);
 	engine_set_origin(eng, r->info.start_mono_ns, r->info.start_wall);
 	r->clock_ts = r->anchor_ts = r->info.start_mono_ns;
-	r->anchor_wall = wall_ns();
+	r->anchor_wall = monotime_ns();
 	/* Play from the top: the scan left the reader at the end. */
 	rec_reader_seek(&r->rd, REC_PROLOGUE);
 	return &r->base;

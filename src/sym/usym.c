@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "elfsyms.h"
+#include "../util/monotime.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
@@ -53,14 +54,6 @@ struct map_list {
 	struct usym_map *v;
 	size_t n, cap;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- process table: hash by pid + LRU list ---- */
 
@@ -346,7 +339,7 @@ static int proc_install(struct usym *u, uint32_t pid, struct map_list *l)
 	}
 	p->maps = l->v;
 	p->n = l->n;
-	p->snap_ns = now_ns();
+	p->snap_ns = monotime_ns();
 	l->v = NULL;
 	return 0;
 }
@@ -389,14 +382,14 @@ int usym_refresh(struct usym *u, uint32_t pid, const char *procfs_root)
 	uint64_t gap;
 	int n;
 
-	if (!p || now_ns() - p->snap_ns < p->refresh_gap_ns)
+	if (!p || monotime_ns() - p->snap_ns < p->refresh_gap_ns)
 		return 0;
 	gap = p->refresh_gap_ns * 2;
 	n = usym_snapshot(u, pid, procfs_root);
 	/* p survives: a known pid is replaced in place, never evicted. */
 	p->refresh_gap_ns = gap < USYM_REFRESH_MAX_NS ? gap : USYM_REFRESH_MAX_NS;
 	if (n < 0)
-		p->snap_ns = now_ns(); /* gone or unreadable: back off all the same */
+		p->snap_ns = monotime_ns(); /* gone or unreadable: back off all the same */
 	return n < 0 ? n : 1;
 }
 

@@ -7,14 +7,7 @@
 
 #include "procstat.h"
 #include "readfile.h"
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+#include "../util/monotime.h"
 
 /* statm: "size resident shared text lib data dt", in pages. */
 static int read_rss(const char *proc_dir, uint64_t *bytes)
@@ -45,7 +38,7 @@ int selfstat_read(const char *proc_dir, struct selfstat_sample *out)
 	ssize_t n = readfile(path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	out->wall_ns = monotonic_ns();
+	out->wall_ns = monotime_ns();
 	if (procstat_parse(buf, &st))
 		return -EINVAL;
 	out->cpu_ticks = st.utime_ticks + st.stime_ticks;
