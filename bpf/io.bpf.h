@@ -212,16 +212,22 @@ static long path_step(u32 i, struct path_walk *w)
 	struct pl_path_buf *buf;
 	long n;
 
-	if (d == root || d == parent) {
+	/* A mount's root is its own parent: climb to where it is mounted first,
+	 * or /dev/zero would read as /zero. */
+	if (d == root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (up == mnt || d == parent) {
-			w->done = true;
+		if (up == mnt) {
+			w->done = true; /* the namespace's root */
 			return 1;
 		}
 		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
 		return 0;
+	}
+	if (d == parent) {
+		w->done = true; /* the root of a tree that is not mounted */
+		return 1;
 	}
 	if (w->off >= PL_PATH_SOFT || w->depth >= PL_PATH_DEPTH)
 		return 1;

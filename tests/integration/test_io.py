@@ -102,3 +102,15 @@ def test_file_write_fsync_read():
     finally:
         if os.path.exists(path):
             os.unlink(path)
+
+
+def test_path_on_another_mount_is_absolute():
+    """A file on another mount (devtmpfs at /dev) comes out with its mount point:
+    /dev/zero, not /zero.  -t 0 so a fast read is reported."""
+    import subprocess
+    with running("-t", "0", "--comm", "dd", "--kinds", "other") as pl:
+        subprocess.run(["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=3",
+                        "status=none"], check=True)
+        ev = pl.wait_for(lambda e: e.get("type") == "read" and e.get("comm") == "dd", 10,
+                         "read by dd")
+    assert ev["file"] == "/dev/zero", ev
