@@ -41,6 +41,8 @@
 #include "ai/ai_snapshot.h"
 #include "ai/ai_worker.h"
 #include "tests/ai/ai_synth.h"
+#include "util/monotime.h"
+#include "bench_stats.h"
 
 #define EVENTS 1000000u
 #define PIDS 200u
@@ -48,27 +50,6 @@
 #define USTACKS 500u
 #define BUILD_RUNS 21
 #define QUIT_RUNS 5
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -133,7 +114,7 @@ static void make_event(struct pl_event *ev, uint64_t *seed, const uint32_t *usta
 static double ingest(struct engine *e, const uint32_t *ustacks, unsigned n, uint64_t seed)
 {
 	struct pl_event *ev = calloc(1, sizeof(*ev));
-	uint64_t now = engine_now_ns(), t0 = mono_ns();
+	uint64_t now = engine_now_ns(), t0 = monotime_ns();
 
 	if (!ev)
 		return -1;
@@ -147,7 +128,7 @@ static double ingest(struct engine *e, const uint32_t *ustacks, unsigned n, uint
 		engine_unlock(e);
 	}
 	free(ev);
-	return (double)(mono_ns() - t0) / n;
+	return (double)(monotime_ns() - t0) / n;
 }
 
 /* ---- prompt figures ------------------------------------------------------------- */
@@ -166,12 +147,12 @@ static void prompt_figures(struct engine *e, struct ai_iostat *io)
 	if (!s)
 		return;
 	for (int i = 0; i < BUILD_RUNS; i++) {
-		uint64_t t0 = mono_ns(), t1;
+		uint64_t t0 = monotime_ns(), t1;
 
 		ai_snapshot_take(&so, s);
-		t1 = mono_ns();
+		t1 = monotime_ns();
 		ai_prompt_build(s, &po, &p);
-		build[i] = (double)(mono_ns() - t0) / 1e6;
+		build[i] = (double)(monotime_ns() - t0) / 1e6;
 		lock[i] = (double)(t1 - t0) / 1e6; /* upper bound: includes frame resolution */
 		if (i < BUILD_RUNS - 1)
 			ai_prompt_free(&p);
@@ -245,9 +226,9 @@ static double quit_once(struct engine *e, const struct ai_config *cfg)
 		usleep(10000);
 	}
 	usleep(300000); /* well inside the transfer */
-	t0 = mono_ns();
+	t0 = monotime_ns();
 	ai_worker_stop(w);
-	ms = (double)(mono_ns() - t0) / 1e6;
+	ms = (double)(monotime_ns() - t0) / 1e6;
 out:
 	ai_worker_free(w);
 	free(v);
@@ -303,18 +284,18 @@ static double tap_cost(const uint32_t *ustacks, unsigned files)
 
 	if (!io || !ev)
 		goto out;
-	t0 = mono_ns();
+	t0 = monotime_ns();
 	for (unsigned i = 0; i < EVENTS; i++) {
 		make_event(ev, &seed, ustacks, ts, files);
 		ai_iostat_add(io, ev);
 	}
-	t1 = mono_ns();
+	t1 = monotime_ns();
 	seed = 88172645463325252ull;
 	for (unsigned i = 0; i < EVENTS; i++) {
 		make_event(ev, &seed, ustacks, ts, files);
 		__asm__ volatile("" : : "r"(ev) : "memory");
 	}
-	t2 = mono_ns();
+	t2 = monotime_ns();
 	ns = ((double)(t1 - t0) - (double)(t2 - t1)) / EVENTS;
 out:
 	ai_iostat_free(io);

@@ -39,6 +39,8 @@
 #include "engine.h"
 #include "event_decode.h"
 #include "util/devname.h"
+#include "util/monotime.h"
+#include "bench_stats.h"
 
 #ifndef ARENA_BYTES
 #define ARENA_BYTES (16u << 20)
@@ -68,14 +70,6 @@ static uint32_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return (uint32_t)(rng >> 11);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void *arena_reserve(struct arena *a, uint32_t size)
@@ -283,7 +277,7 @@ static struct pl_event ev;
 static uint64_t consume(struct engine *e, struct arena *a, size_t *pos, size_t n)
 {
 	struct pl_stack_sink sink = engine_stack_sink(e);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = monotime_ns();
 	size_t i = *pos;
 
 	for (size_t done = 0; done < n;) {
@@ -306,14 +300,7 @@ static uint64_t consume(struct engine *e, struct arena *a, size_t *pos, size_t n
 		done += batch;
 	}
 	*pos = i;
-	return now_ns() - t0;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
+	return monotime_ns() - t0;
 }
 
 static double quantile(double *v, int n, double q)

@@ -26,6 +26,7 @@
 #include "record/recorder.h"
 #include "record/replay.h"
 #include "stack_resolver.h"
+#include "bench_stats.h"
 
 #define RUNS 5
 
@@ -145,13 +146,6 @@ static long record(const char *path, uint64_t n, bool tap, bool pace, double *cp
 	return tap && !stat(path, &st) ? (long)st.st_size : 0;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void on_event(void *ctx, const struct pl_event *ev)
 {
 	engine_ingest(ctx, ev);
@@ -175,8 +169,8 @@ int main(void)
 		record(path, n, false, true, &without[i]);
 		record(path, n, true, true, &with[i]);
 	}
-	qsort(with, RUNS, sizeof(double), cmp);
-	qsort(without, RUNS, sizeof(double), cmp);
+	qsort(with, RUNS, sizeof(double), cmp_double);
+	qsort(without, RUNS, sizeof(double), cmp_double);
 	printf("record_overhead_pct %.1f %%\n", (with[RUNS / 2] / without[RUNS / 2] - 1) * 100);
 	printf("record_cpu_ns_per_event %.0f ns\n", (with[RUNS / 2] - without[RUNS / 2]) / n * 1e9);
 	printf("record_dropped_events %llu events\n", (unsigned long long)last_dropped);

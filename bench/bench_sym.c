@@ -29,6 +29,7 @@
 #include "sym/elfsyms.h"
 #include "sym/kallsyms.h"
 #include "sym/usym.h"
+#include "bench_stats.h"
 
 #define KALLSYMS "/proc/kallsyms"
 #define RATIO_RUNS 11
@@ -47,19 +48,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* The baseline: read the whole file and drop it, 128 KiB at a time like cat. */

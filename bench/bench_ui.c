@@ -22,19 +22,12 @@
 #include "../src/engine.h"
 #include "../ui/crt.h"
 #include "../ui/tui_int.h"
+#include "../src/util/monotime.h"
 
 #define NPROCS 5000
 #define NEVENTS 1000000
 #define WINDOW 300
 #define PER_FRAME 10000
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t cpu_ns(void)
 {
@@ -194,14 +187,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_ui: out of memory\n");
 		return 1;
 	}
-	tl0 = now_ns();
+	tl0 = monotime_ns();
 	make_procs(e, e->origin_ns);
 	/* 1M events spread over the window (the newest second is "now"). */
 	for (uint64_t i = 0; i < NEVENTS; i++)
 		one_event(e, e->origin_ns + i * (WINDOW * 1000000000ull / NEVENTS));
 	ts = e->origin_ns + WINDOW * 1000000000ull;
 	fprintf(stderr, "bench_ui: stores filled in %.1f s (%zu processes, %llu events held)\n",
-		(double)(now_ns() - tl0) / 1e9, proctree_count(e->pt),
+		(double)(monotime_ns() - tl0) / 1e9, proctree_count(e->pt),
 		(unsigned long long)eventlog_count(e->log));
 
 	env.eng = e;
@@ -225,13 +218,13 @@ int main(int argc, char **argv)
 		for (int f = 0; f < frames; f++) {
 			for (int i = 0; i < PER_FRAME; i++)
 				one_event(e, ts += 100000);
-			w0 = now_ns();
+			w0 = monotime_ns();
 			t0 = cpu_ns();
 			snap_take(t);
 			snaps[nsnaps++] = cpu_ns() - t0;
 			tui_frame(t, UI_DATA | UI_REDRAW);
 			mine[f] = cpu_ns() - t0;
-			wall[nall] = now_ns() - w0;
+			wall[nall] = monotime_ns() - w0;
 			all[nall++] = mine[f];
 		}
 		printf("frame_ms_p50_%s %.3f ms\n", scenes[s].name, pct(mine, (size_t)frames, 50));
