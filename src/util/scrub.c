@@ -242,6 +242,10 @@ static const char *const key_names[] = {
 	"client_secret",
 };
 
+/* Short enough to end ordinary words ("bypass", "compass"): a key only as a
+ * whole name or after a separator ("--db-pass", "DB_PASS", "pass="). */
+static const char *const short_key_names[] = { "pass" };
+
 /* "--db-password value": the name written so far starts with a dash at the
  * start of a word. */
 static bool scan_in_flag(const struct scan *sc)
@@ -274,18 +278,66 @@ static size_t key_value_start(const struct scan *sc, size_t k)
 	return 0;
 }
 
-static bool match_key(const struct scan *sc, struct hit *h)
+static bool key_in(const struct scan *sc, const char *const *names, size_t n, struct hit *h)
 {
 	const char *s = sc->in + sc->r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(key_names); i++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t v;
 
-		if (!has_word(s, key_names[i]))
+		if (!has_word(s, names[i]))
 			continue;
-		v = key_value_start(sc, strlen(key_names[i]));
+		v = key_value_start(sc, strlen(names[i]));
 		if (v)
 			return value_at(s, v, h);
+	}
+	return false;
+}
+
+static bool match_key(const struct scan *sc, struct hit *h)
+{
+	if (key_in(sc, key_names, ARRAY_SIZE(key_names), h))
+		return true;
+	return !is_cls(scan_prev(sc), C_ALNUM) &&
+	       key_in(sc, short_key_names, ARRAY_SIZE(short_key_names), h);
+}
+
+/* ---- password flags of particular programs ------------------------------ */
+
+/* "mysql -pSECRET" and "sshpass -p SECRET": a generic "-p" is a port, a
+ * path or "mkdir -p", so only the programs that take a password there. */
+static const struct {
+	const char *prog;
+	bool detached;          /* the value may also be the next word */
+} password_p_progs[] = {
+	{ "mysql", false }, { "mysqldump", false }, { "mysqladmin", false },
+	{ "mariadb", false }, { "mariadb-dump", false }, { "sshpass", true },
+};
+
+/* The program named by the first word of the text, by its basename. */
+static bool first_word_is(const char *text, const char *prog)
+{
+	size_t n = strcspn(text, " \t"), base = n;
+
+	while (base > 0 && text[base - 1] != '/')
+		base--;
+	return n - base == strlen(prog) && !strncmp(text + base, prog, n - base);
+}
+
+static bool match_password_flag(const struct scan *sc, struct hit *h)
+{
+	const char *s = sc->in + sc->r;
+
+	if (s[0] != '-' || s[1] != 'p' || (sc->w && !is_space(scan_prev(sc))))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(password_p_progs); i++) {
+		if (!first_word_is(sc->in, password_p_progs[i].prog))
+			continue;
+		if (s[2] && !is_space(s[2]))
+			return value_at(s, 2, h);
+		if (password_p_progs[i].detached && s[2] == ' ' && s[3] && !is_space(s[3]))
+			return value_at(s, 3, h);
+		return false;
 	}
 	return false;
 }
@@ -358,6 +410,8 @@ static const struct seg shapes[][SHAPE_SEGS] = {
 	{ { "ghs_", C_ALNUM, 20, 0 } },
 	{ { "ghr_", C_ALNUM, 20, 0 } },
 	{ { "github_pat_", C_ALNUM | C_US, 20, 0 } },
+	{ { "glpat-", C_URLSAFE, 20, 0 } },
+	{ { "npm_", C_ALNUM, 36, 0 } },
 	{ { "xoxa-", C_ALNUM | C_DASH, 10, 0 } },
 	{ { "xoxb-", C_ALNUM | C_DASH, 10, 0 } },
 	{ { "xoxp-", C_ALNUM | C_DASH, 10, 0 } },
@@ -495,7 +549,8 @@ typedef bool (*matcher_fn)(const struct scan *sc, struct hit *h);
 
 /* Earlier wins at the same position: a key keeps its name, a shape its prefix. */
 static const matcher_fn matchers[] = {
-	match_literal, match_pem, match_url, match_auth_scheme, match_key, match_shape, match_entropy,
+	match_literal, match_pem,   match_url,	   match_auth_scheme,
+	match_key,     match_password_flag, match_shape, match_entropy,
 };
 
 static void scan_copy(struct scan *sc, size_t n)
