@@ -17,6 +17,8 @@ static void *consumer_main(void *arg)
 {
 	struct consumer *c = arg;
 
+	pthread_setname_np(pthread_self(), "pl-consumer"); /* for top -H, perf and gdb */
+
 	while (!c->stop) {
 		int r = source_wait(c->src, c->interval_ms);
 

@@ -498,6 +498,8 @@ static void *sampler_main(void *arg)
 	struct sampler *s = arg;
 	struct timespec deadline;
 
+	pthread_setname_np(pthread_self(), "pl-sampler"); /* for top -H, perf and gdb */
+
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {

@@ -106,6 +106,8 @@ static void *resolver_main(void *arg)
 	struct stack_resolver *r = arg;
 	struct timespec tick = { 0, 10 * 1000000L };
 
+	pthread_setname_np(pthread_self(), "pl-resolver"); /* for top -H, perf and gdb */
+
 	while (!r->stop) {
 		take_hints(r);
 		resolve_new(r);

@@ -612,6 +612,8 @@ static void *worker_main(void *arg)
 	struct ai_worker *w = arg;
 	uint64_t first = w->o.first_check_s ? w->o.first_check_s : w->cfg.interval_s;
 
+	pthread_setname_np(pthread_self(), "pl-ai"); /* for top -H, perf and gdb */
+
 	pthread_mutex_lock(&w->lock);
 	w->next_check_ns = engine_now_ns() + first * NS;
 	while (!w->stop) {

@@ -12,6 +12,8 @@ static void *writer_main(void *arg)
 	struct pl_event *batch = malloc(WRITER_BATCH * sizeof(*batch));
 	size_t n;
 
+	pthread_setname_np(pthread_self(), "pl-json"); /* for top -H, perf and gdb */
+
 	if (!batch) {
 		w->error = -ENOMEM;
 		return NULL;

@@ -61,6 +61,8 @@ static void *cast_main(void *arg)
 {
 	struct cast *c = arg;
 
+	pthread_setname_np(pthread_self(), "pl-cast"); /* for top -H, perf and gdb */
+
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
 		struct cast_item *it;

@@ -311,6 +311,8 @@ static void *recorder_main(void *arg)
 	struct recorder *r = arg;
 	struct pl_event *batch = malloc(REC_BATCH * sizeof(*batch));
 
+	pthread_setname_np(pthread_self(), "pl-recorder"); /* for top -H, perf and gdb */
+
 	while (batch && !evqueue_finished(&r->q)) {
 		size_t n = evqueue_pop_timed(&r->q, batch, REC_BATCH, 100);
 		uint64_t now = engine_now_ns();

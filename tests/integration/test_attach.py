@@ -50,3 +50,16 @@ def test_classic_attach_mounts_tracefs_when_absent():
         assert "tp_btf" not in pl.ready["attach"]["syscalls"], pl.ready["attach"]
         _slow_read(pl)
         pl.stop()
+
+
+def test_threads_are_named_by_job():
+    """top -H, perf and gdb can tell perflens' threads apart: each names its job."""
+    import glob
+    with running("-t", "150ms") as pl:
+        names = set()
+        for path in glob.glob(f"/proc/{pl.proc.pid}/task/*/comm"):
+            with open(path) as f:
+                names.add(f.read().strip())
+        pl.stop()
+    want = {"perflens", "pl-consumer", "pl-resolver", "pl-sampler", "pl-json"}
+    assert want <= names, names
