@@ -8,6 +8,7 @@
 
 #include "../src/query/evscan.h"
 #include "../src/util/devname.h"
+#include "../src/util/errname.h"
 #include "../src/util/scrub.h"
 #include "text.h"
 #include "tui_int.h"
@@ -74,8 +75,8 @@ static void io_fields(struct event_view *ev)
 	fmt_dur(b2, sizeof(b2), io->runq_ns);
 	doc_add(d, R_NORMAL, "%-12s blocked (off-CPU) %s   waiting for a CPU %s", "waited", b1, b2);
 	if (io->ret < 0)
-		doc_add(d, R_ERROR, "%-12s error %lld (%s)", "result", (long long)-io->ret,
-			strerror((int)-io->ret));
+		doc_add(d, R_ERROR, "%-12s error %lld %s (%s)", "result", (long long)-io->ret,
+			errno_name((int)-io->ret) ?: "", errno_text((int)-io->ret));
 	else
 		doc_add(d, R_NORMAL, "%-12s %lld bytes of %llu requested", "result",
 			(long long)io->ret, (unsigned long long)io->req_bytes);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../util/errname.h"
 #include "../util/sanitize.h"
 #include "../util/scrub.h"
 
@@ -60,8 +61,13 @@ static void add_io(json_object *o, const struct pl_event *ev, const struct json_
 	add(o, "lat_us", us(io->lat_ns));
 	add(o, "bytes", json_object_new_int64(io->ret > 0 ? io->ret : 0));
 	add(o, "req_bytes", json_object_new_int64((int64_t)io->req_bytes));
-	if (io->ret < 0)
+	if (io->ret < 0) {
+		const char *name = errno_name((int)-io->ret);
+
 		add(o, "errno", json_object_new_int64(-io->ret));
+		if (name)
+			add(o, "errno_name", json_object_new_string(name));
+	}
 	add(o, "kind", json_object_new_string(pl_kind_name(ev->kind)));
 	add(o, "file", json_out_string(io->file));
 	add(o, "fd", json_object_new_int(io->fd));

@@ -5,7 +5,8 @@ the output up to a deadline."""
 import os
 import re
 
-from harness import running, start_helper, scratch_dir
+import sys
+from harness import Workload, running, start_helper, scratch_dir
 
 PIPE_NAME = re.compile(r"^pipe:\[\d+\]$")
 
@@ -51,6 +52,26 @@ def test_pipe_slow_read_and_fast_read():
         assert not fast, f"read under the threshold reported: {fast}"
         summ = pl.stop()
     assert summ["counts"]["read"]["total"] >= 1, summ["counts"]["read"]
+
+
+def test_interrupted_read_names_the_restart_code():
+    """A pipe read cut short by a signal leaves the syscall with the kernel's own
+    ERESTARTSYS (512), which user space never sees: the event names it."""
+    prog = ("import os, signal, sys\n"
+            "r, w = os.pipe()\n"
+            "signal.signal(signal.SIGALRM, lambda *a: os.write(w, b'x'))\n"
+            "signal.siginterrupt(signal.SIGALRM, True)\n"
+            "signal.setitimer(signal.ITIMER_REAL, 0.3)\n"
+            "print('pid', os.getpid(), flush=True)\n"
+            "os.read(r, 10)\n")
+    with running("-t", "100ms") as pl:
+        w = Workload([sys.executable, "-c", prog])
+        pid = w.pid
+        ev = pl.wait_for(lambda e: e.get("type") == "read" and e.get("pid") == pid
+                         and "errno" in e, 15, "interrupted read")
+        assert w.finish() == 0
+    assert ev["errno"] == 512 and ev["errno_name"] == "ERESTARTSYS", ev
+    assert ev["lat_us"] >= 250000 and ev["bytes"] == 0, ev
 
 
 def test_pipe_blocked_writer():
