@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "elfsyms.h"
+#include "vdso.h"
 #include "../util/monotime.h"
 
 #define DELETED_SUFFIX " (deleted)"
@@ -248,7 +249,10 @@ static struct elfsyms *maps_module(struct usym *u, const struct usym_proc *old, 
 		elfsyms_cache_hold(u->cache, mod);
 		return mod;
 	}
-	fd = maps_open_file(root, pid, ml);
+	/* Every process of one ABI maps the same vdso: after the first, its
+	 * copy is found in the cache by build-id and the memfd closed again. */
+	fd = ml->path[0] == '/' ? maps_open_file(root, pid, ml)
+				: vdso_image_fd(root, pid, ml->start, ml->end);
 	if (fd < 0)
 		return NULL;
 	mod = elfsyms_cache_get(u->cache, fd, ml->path);
@@ -282,7 +286,7 @@ static int list_add(struct usym *u, struct map_list *l, const struct usym_proc *
 	m.name = maps_module_name(ml->path);
 	if (!m.name)
 		goto cleanup;
-	if (m.file_backed)
+	if (m.file_backed || strcmp(ml->path, "[vdso]") == 0)
 		m.mod = maps_module(u, old, root, pid, ml);
 	err = list_push(l, &m);
 cleanup:
@@ -456,7 +460,7 @@ int usym_resolve(struct usym *u, uint32_t pid, uint64_t ip, struct usym_frame *o
 	out->status = m ? USYM_NO_SYMBOL : USYM_NOT_MAPPED;
 	if (m) {
 		out->module = m->name;
-		if (m->file_backed)
+		if (m->file_backed || m->mod) /* a file, or the vdso's copy */
 			resolve_in_module(m, ip, out);
 		else
 			out->module_off = ip - m->start;

@@ -4,6 +4,7 @@
  * (tests/fixtures/sym/proc/4242/maps) for special and unreadable mappings. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +19,9 @@
 
 #include <cmocka.h>
 
+#include "sym/elfsyms.h"
 #include "sym/usym.h"
+#include "sym/vdso.h"
 
 /* The runner starts tests in the repository root. */
 #define FIXTURE_PROC "tests/fixtures/sym/proc"
@@ -167,19 +170,59 @@ static void test_not_mapped_and_unknown(void **state)
 	assert_int_equal(usym_resolve(c->u, (uint32_t)getpid(), addr_of(usym_test_target), &f), -ENOENT);
 }
 
-static void test_vdso_is_mapped(void **state)
+/* The vdso's own [start, end) in /proc/self/maps. */
+static bool own_vdso_range(uint64_t *start, uint64_t *end)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "[vdso]") &&
+			sscanf(line, "%" SCNx64 "-%" SCNx64, start, end) == 2;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The vdso has no file: its image, copied from memory, gives function names. */
+static void test_vdso_functions_are_named(void **state)
 {
 	struct ctx *c = *state;
 	struct usym_frame f;
-	uint64_t vdso = getauxval(AT_SYSINFO_EHDR);
+	uint64_t vdso = getauxval(AT_SYSINFO_EHDR), start, end;
+	const struct elfsym *target = NULL, *tab;
+	struct elfsyms *image;
+	char path[64];
+	int fd;
 
-	if (!vdso)
+	if (!vdso || !own_vdso_range(&start, &end))
 		skip();
+	assert_int_equal(start, vdso);
+	/* Where clock_gettime sits in the image, read independently of usym. */
+	fd = vdso_image_fd("/proc", (uint32_t)getpid(), start, end);
+	assert_true(fd >= 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	image = elfsyms_open(path);
+	assert_non_null(image);
+	tab = elfsyms_table(image);
+	for (size_t i = 0; i < elfsyms_count(image); i++)
+		if (strstr(tab[i].name, "clock_gettime") && !strstr(tab[i].name, "64"))
+			target = &tab[i];
+	assert_non_null(target);
+
 	assert_true(self_snapshot(c) > 0);
-	assert_int_equal(usym_resolve(c->u, (uint32_t)getpid(), vdso + 0x100, &f), 0);
-	assert_int_equal(f.status, USYM_NO_SYMBOL);
+	assert_int_equal(usym_resolve(c->u, (uint32_t)getpid(), vdso + target->start + 1, &f), 0);
+	assert_int_equal(f.status, USYM_OK);
 	assert_string_equal(f.module, "[vdso]");
-	assert_int_equal(f.module_off, 0x100);
+	assert_non_null(strstr(f.func, "clock_gettime"));
+	assert_int_equal(f.offset, 1);
+	/* Its headers hold no function: still the module and offset. */
+	assert_int_equal(usym_resolve(c->u, (uint32_t)getpid(), vdso + 0x10, &f), 0);
+	assert_int_equal(f.status, USYM_NO_SYMBOL);
+	assert_int_equal(f.module_off, 0x10);
+	elfsyms_free(image);
+	close(fd);
 }
 
 /* The function eu-addr2line -f names at addr in file; "" when unavailable. */
@@ -410,7 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_info_for_own_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolves_libc_function, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_mapped_and_unknown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vdso_is_mapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vdso_functions_are_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_module_offset_matches_addr2line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stripped_copy_offsets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixture_special_mappings, setup, teardown),
