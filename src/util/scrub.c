@@ -21,6 +21,7 @@ struct scan {
 	char *out;
 	size_t r, w, cap; /* cap: bytes of out usable before the NUL */
 	bool truncated;
+	int password_prog; /* the text's program takes "-pSECRET": its index, else -1 */
 };
 
 struct hit {
@@ -324,21 +325,27 @@ static bool first_word_is(const char *text, const char *prog)
 	return n - base == strlen(prog) && !strncmp(text + base, prog, n - base);
 }
 
+/* Once per text, so a text full of "-p" stays one linear pass. */
+static int password_prog_of(const char *text)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(password_p_progs); i++)
+		if (first_word_is(text, password_p_progs[i].prog))
+			return (int)i;
+	return -1;
+}
+
 static bool match_password_flag(const struct scan *sc, struct hit *h)
 {
 	const char *s = sc->in + sc->r;
 
-	if (s[0] != '-' || s[1] != 'p' || (sc->w && !is_space(scan_prev(sc))))
+	if (sc->password_prog < 0 || s[0] != '-' || s[1] != 'p' ||
+	    (sc->w && !is_space(scan_prev(sc))))
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(password_p_progs); i++) {
-		if (!first_word_is(sc->in, password_p_progs[i].prog))
-			continue;
-		if (s[2] && !is_space(s[2]))
-			return value_at(s, 2, h);
-		if (password_p_progs[i].detached && s[2] == ' ' && s[3] && !is_space(s[3]))
-			return value_at(s, 3, h);
-		return false;
-	}
+	if (s[2] && !is_space(s[2]))
+		return value_at(s, 2, h);
+	if (password_p_progs[sc->password_prog].detached && s[2] == ' ' && s[3] &&
+	    !is_space(s[3]))
+		return value_at(s, 3, h);
 	return false;
 }
 
@@ -587,6 +594,7 @@ static int scan_run(struct scan *sc)
 {
 	int hidden = 0;
 
+	sc->password_prog = password_prog_of(sc->in);
 	while (sc->in[sc->r] && !sc->truncated) {
 		struct hit h;
 		size_t i = 0;
