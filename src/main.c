@@ -80,7 +80,7 @@ struct session {
 	bool ks_open;
 	struct sampler smp;
 	struct consumer c;
-	struct findings *findings;     /* NULL in replay */
+	struct findings *findings;     /* replay: the recorded findings (TUI only) */
 	struct cast cast;              /* --cast: the screen */
 	struct ai_config *ai_cfg;      /* resolved before any thread started */
 	struct ai_worker *ai;          /* NULL when AI is off */
@@ -379,6 +379,7 @@ static int tui_session(struct session *s)
 		.eng = s->eng, .src = s->src, .consumer = &s->c, .paths = s->paths, .opts = s->o,
 		.stop = &stop_requested,
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
+		.findings = s->findings,
 	};
 	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai };
 	int rc;
@@ -544,6 +545,16 @@ out:
 	return rc;
 }
 
+/* A recorded finding line, as the replay clock reaches it: into the same
+ * store the live rules fill, so the views read one thing. */
+static void finding_replayed(void *ctx, json_object *line)
+{
+	struct finding fd;
+
+	if (!findings_json_parse(line, &fd))
+		findings_apply(ctx, &fd);
+}
+
 /* Replay needs no root: no loader, no sampler (ticks come recorded). */
 static int run_replay(struct session *s)
 {
@@ -565,8 +576,13 @@ static int run_replay(struct session *s)
 		goto out;
 	}
 	s->ready = json_object_get(ready);
-	if (!s->o->json)
+	if (!s->o->json) {
 		replay_set_speed(s->src, s->o->replay_speed);
+		s->findings = findings_new(&(struct findings_config){ 0 });
+		if (!s->findings)
+			goto out;
+		replay_on_finding(s->src, finding_replayed, s->findings);
+	}
 	if (start_outputs(s, NULL))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);
