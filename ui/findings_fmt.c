@@ -1,5 +1,6 @@
 #include "findings_fmt.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "tui_int.h"
@@ -15,6 +16,13 @@ enum role finding_role(const struct finding *fd)
 int64_t finding_now(const struct tui *t, const struct finding *fd)
 {
 	return t->snap.latest_sec > fd->last_sec ? t->snap.latest_sec : fd->last_sec;
+}
+
+void fmt_figure(char *buf, size_t sz, double v)
+{
+	double a = fabs(v);
+
+	snprintf(buf, sz, a >= 100 || a == 0 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
 }
 
 void fmt_secs(char *buf, size_t sz, int64_t secs)
@@ -59,9 +67,11 @@ void finding_value(const struct finding *fd, char *buf, size_t sz)
 {
 	const struct findings_rule *r = fd->rule;
 	const char *unit = findings_input_info(r->input)->unit;
+	char v[32], p[32];
 
-	snprintf(buf, sz, "%.4g %s (warn >= %.4g, crit >= %.4g; peak %.4g)", fd->value, unit, r->warn,
-		 r->crit, fd->peak);
+	fmt_figure(v, sizeof(v), fd->value);
+	fmt_figure(p, sizeof(p), fd->peak);
+	snprintf(buf, sz, "%s %s (warn >= %g, crit >= %g; peak %s)", v, unit, r->warn, r->crit, p);
 }
 
 void findings_health_line(const struct findings_health *h, char *buf, size_t sz)

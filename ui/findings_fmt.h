@@ -20,6 +20,8 @@ enum role finding_role(const struct finding *fd);
 /* "now" on the findings' clock: the newest second the screen shows, never
  * before the finding's own last evaluation. */
 int64_t finding_now(const struct tui *t, const struct finding *fd);
+/* A measured figure with sense of scale: "1234", "38.5", "4.98", "0.070". */
+void fmt_figure(char *buf, size_t sz, double v);
 /* "12s", "3m05s", "1h02m". */
 void fmt_secs(char *buf, size_t sz, int64_t secs);
 /* Open: "for 12s"; cleared: "lasted 30s, 2m ago". */

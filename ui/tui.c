@@ -289,9 +289,10 @@ static void draw_status(struct tui *t)
 	if (cols - x > 18) {
 		char help[32], quit[32], *sp;
 
-		/* The hint follows rebinding: the first key of each. */
-		keymap_keys_for(&t->km, ACT_HELP, CTX_ALL, help, sizeof(help));
-		keymap_keys_for(&t->km, ACT_QUIT, CTX_ALL, quit, sizeof(quit));
+		/* The hint follows rebinding and the view (? explains in the
+		 * findings view): the first key of each here. */
+		keymap_keys_for(&t->km, ACT_HELP, tui_ctx(t), help, sizeof(help));
+		keymap_keys_for(&t->km, ACT_QUIT, tui_ctx(t), quit, sizeof(quit));
 		if ((sp = strchr(help, ' ')))
 			*sp = '\0';
 		if ((sp = strchr(quit, ' ')))

@@ -84,22 +84,26 @@ static void add_evidence_ids(struct doc *d, const struct finding *fd)
 	doc_link(d, R_DIM, LK_FINDING, fd->id, 1, "%s", line);
 }
 
-static void add_expanded(struct doc *d, const struct finding *fd)
+static void add_expanded(struct doc *d, const struct finding *fd, int width)
 {
-	char id[FINDING_NAME_MAX + 16], cmd[512], what[160];
+	char id[FINDING_NAME_MAX + 16], cmd[512], what[160], num[32];
 
-	doc_add(d, R_NORMAL, "      %s", fd->rule->explain);
+	doc_wrap(d, R_NORMAL, 6, width, fd->rule->explain);
 	for (int i = 0; i < fd->nev; i++) {
 		const struct finding_evidence *v = &fd->ev[i];
 
 		findings_evidence_id(v, id, sizeof(id));
+		fmt_figure(num, sizeof(num), v->value);
 		if (v->what)
-			snprintf(what, sizeof(what), "%s: %.4g %s", v->what, v->value, v->unit ? v->unit : "");
+			snprintf(what, sizeof(what), "%s: %s %s", v->what, num, v->unit ? v->unit : "");
 		else
-			snprintf(what, sizeof(what), "value %.4g", v->value);
-		doc_link(d, R_KEY, LK_EVIDENCE, fd->id, (uint64_t)i, "      %s %s%s%s   %s   (Enter: go there)",
-			 theme_utf8() ? "→" : "->", id, v->kind == FEV_PROCESS ? " " : "",
-			 v->kind == FEV_PROCESS ? v->name : "", what);
+			snprintf(what, sizeof(what), "value %s", num);
+		/* A counter is a figure, not a place to go. */
+		doc_link(d, v->kind == FEV_COUNTER ? R_DIM : R_KEY,
+			 v->kind == FEV_COUNTER ? 0 : LK_EVIDENCE, fd->id, (uint64_t)i,
+			 "      %s %s%s%s   %s%s", theme_utf8() ? "→" : "->", id,
+			 v->kind == FEV_PROCESS ? " " : "", v->kind == FEV_PROCESS ? v->name : "", what,
+			 v->kind == FEV_COUNTER ? "" : "   (Enter: go there)");
 	}
 	for (int i = 0; i < FINDINGS_MAX_RECS && fd->rule->recs[i].command; i++) {
 		const struct findings_rec *r = &fd->rule->recs[i];
@@ -125,7 +129,7 @@ static void add_finding(struct findings_view *fv, struct tui *t, const struct fi
 		 val);
 	add_evidence_ids(&fv->doc, fd);
 	if (open)
-		add_expanded(&fv->doc, fd);
+		add_expanded(&fv->doc, fd, t->body.w);
 }
 
 static void build(struct findings_view *fv, struct tui *t)
@@ -141,7 +145,9 @@ static void build(struct findings_view *fv, struct tui *t)
 		return;
 	}
 	findings_health_line(&fv->health, line, sizeof(line));
-	doc_add(d, findings_health_role(fv->health.score), "%s", line);
+	/* The score's line stands for its main reason: Enter and ? act on it. */
+	doc_link(d, findings_health_role(fv->health.score), fv->health.nreasons ? LK_FINDING : 0,
+		 fv->health.nreasons ? fv->health.reasons[0].finding_id : 0, 2, "%s", line);
 	while (nopen < fv->n && fv->list[nopen].state != FINDING_CLEARED)
 		nopen++;
 	doc_rule(d, "Open and ongoing (oldest first)");
@@ -169,8 +175,8 @@ static void fview_update(struct view *v, struct tui *t)
 		fv->n = findings_list(f, fv->list, LIST_MAX, true);
 		findings_health(f, &fv->health);
 		findings_stats(f, &fv->stats);
-		snprintf(v->info, sizeof(v->info), "health %d/100  open %d  opened %llu  cleared %llu",
-			 fv->health.score, fv->health.nopen, (unsigned long long)fv->stats.opened,
+		snprintf(v->info, sizeof(v->info), "open %d  opened %llu  cleared %llu  Enter: expand/go  "
+			 "?: explain", fv->health.nopen, (unsigned long long)fv->stats.opened,
 			 (unsigned long long)fv->stats.cleared);
 	}
 	build(fv, t);
@@ -209,7 +215,7 @@ static unsigned on_enter(struct findings_view *fv, struct tui *t, const struct d
 	return UI_REDRAW | UI_DATA;
 }
 
-static struct view *explain_new(const struct finding *fd, struct tui *t);
+static struct view *explain_new(const struct finding *fd);
 
 static unsigned fview_action(struct view *v, struct tui *t, enum action a)
 {
@@ -241,7 +247,7 @@ static unsigned fview_action(struct view *v, struct tui *t, enum action a)
 			tui_message(t, "select a finding first (F1 is help)");
 			return UI_REDRAW;
 		}
-		tui_push(t, explain_new(fd, t));
+		tui_push(t, explain_new(fd));
 		return UI_REDRAW | UI_DATA;
 	default:
 		return list_action(&fv->doc.ls, a, t->body.h);
@@ -307,10 +313,13 @@ struct view *view_findings_new(void)
 struct explain_view {
 	struct view v;
 	struct doc doc;
+	struct finding fd;       /* as it was when asked about */
+	int width;               /* the text was wrapped for */
 };
 
-static void explain_build(struct explain_view *ev, const struct finding *fd, int height)
+static void explain_build(struct explain_view *ev, int width, int height)
 {
+	const struct finding *fd = &ev->fd;
 	const struct findings_rule *r = fd->rule;
 	const struct findings_input_info *in = findings_input_info(r->input);
 	struct doc *d = &ev->doc;
@@ -320,11 +329,12 @@ static void explain_build(struct explain_view *ev, const struct finding *fd, int
 	doc_add(d, finding_role(fd), "%s (rule %s, %s)", r->title, r->id,
 		findings_category_name(r->category));
 	doc_rule(d, "What it means");
-	doc_add(d, R_NORMAL, "  %s", r->explain);
+	doc_wrap(d, R_NORMAL, 2, width, r->explain);
 	doc_rule(d, "Thresholds");
 	finding_value(fd, val, sizeof(val));
 	doc_add(d, R_NORMAL, "  now: %s", val);
-	doc_add(d, R_NORMAL, "  input: %s, in %s (%s)", in->name, in->unit, in->source);
+	doc_add(d, R_NORMAL, "  input: %s, in %s", in->name, in->unit);
+	doc_wrap(d, R_DIM, 4, width, in->source);
 	doc_add(d, R_WARN, "  warning  at or above %.4g %s", r->warn, in->unit);
 	doc_add(d, R_CRITICAL, "  critical at or above %.4g %s", r->crit, in->unit);
 	doc_add(d, R_NORMAL, "  fires after %u consecutive second%s over; clears after %u second%s "
@@ -334,15 +344,21 @@ static void explain_build(struct explain_view *ev, const struct finding *fd, int
 		doc_add(d, R_NORMAL, "  only while %s reaches %.4g %s", in->support, r->min_support,
 			in->support_unit ? in->support_unit : "");
 	doc_rule(d, "Why these thresholds");
-	doc_add(d, R_DIM, "  %s", r->why);
+	doc_wrap(d, R_DIM, 2, width, r->why);
 	doc_add(d, R_DIM, "Esc: back.  docs/findings.md lists every rule.");
 	doc_end(d, height);
 }
 
 static void explain_draw(struct view *v, struct tui *t, struct rect r)
 {
+	struct explain_view *ev = (struct explain_view *)v;
+
 	(void)t;
-	doc_draw(&((struct explain_view *)v)->doc, r, false);
+	if (ev->width != r.w) {
+		ev->width = r.w;
+		explain_build(ev, r.w, r.h);
+	}
+	doc_draw(&ev->doc, r, false);
 }
 
 static unsigned explain_action(struct view *v, struct tui *t, enum action a)
@@ -364,9 +380,9 @@ static const struct view_ops explain_ops = {
 	.free = explain_free,
 };
 
-/* The text is built once: the rule does not change, and the value shown is
- * the one the user asked about. */
-static struct view *explain_new(const struct finding *fd, struct tui *t)
+/* The text is built for the width it is drawn at: the rule does not change,
+ * and the value shown is the one the user asked about. */
+static struct view *explain_new(const struct finding *fd)
 {
 	struct explain_view *ev = calloc(1, sizeof(*ev));
 
@@ -376,6 +392,6 @@ static struct view *explain_new(const struct finding *fd, struct tui *t)
 	ev->v.transient = true;
 	snprintf(ev->v.title, sizeof(ev->v.title), "Finding #%llu explained",
 		 (unsigned long long)fd->id);
-	explain_build(ev, fd, t->body.h);
+	ev->fd = *fd;
 	return &ev->v;
 }

@@ -449,6 +449,7 @@ static void test_findings(void **state)
 	frame(t, '!');
 	SEE("Findings");
 	SEE("Open and ongoing");
+	SEE("F1:help"); /* ? explains here: the hint names the key that helps */
 	SEE("evidence: pid:100 dev:vda file:/data/file.db stk#7 cg:/test.slice");
 	SEE("Run-queue");
 	/* Enter on a finding expands it: explanation, evidence, recommendations. */
@@ -475,6 +476,16 @@ static void test_findings(void **state)
 	search_for(t, "pid:100 worker");
 	frame(t, K_ENTER);
 	SEE("Process 100");
+	frame(t, K_ESC);
+	/* Back from the evidence, ? explains the finding searched for; on the
+	 * health line, the finding behind its main reason. */
+	search_for(t, "ops/s (warn");
+	frame(t, '?');
+	SEE("Finding #1 explained");
+	frame(t, K_ESC);
+	frame(t, K_HOME);
+	frame(t, '?');
+	SEE("Finding #1 explained");
 	frame(t, K_ESC);
 	search_for(t, "dev:vda   ");
 	frame(t, K_ENTER);
