@@ -545,16 +545,6 @@ out:
 	return rc;
 }
 
-/* A recorded finding line, as the replay clock reaches it: into the same
- * store the live rules fill, so the views read one thing. */
-static void finding_replayed(void *ctx, json_object *line)
-{
-	struct finding fd;
-
-	if (!findings_json_parse(line, &fd))
-		findings_apply(ctx, &fd);
-}
-
 /* Replay needs no root: no loader, no sampler (ticks come recorded). */
 static int run_replay(struct session *s)
 {
@@ -581,7 +571,9 @@ static int run_replay(struct session *s)
 		s->findings = findings_new(&(struct findings_config){ 0 });
 		if (!s->findings)
 			goto out;
-		replay_on_finding(s->src, finding_replayed, s->findings);
+		/* Recorded findings, as the replay clock reaches them, into the
+		 * same store the live rules fill: the views read one thing. */
+		replay_on_finding(s->src, findings_json_apply, s->findings);
 	}
 	if (start_outputs(s, NULL))
 		goto out;

@@ -328,3 +328,11 @@ int findings_json_parse(json_object *o, struct finding *fd)
 	parse_subject(str_of(o, "subject"), fd);
 	return 0;
 }
+
+void findings_json_apply(void *ctx, json_object *line)
+{
+	struct finding fd;
+
+	if (!findings_json_parse(line, &fd))
+		findings_apply(ctx, &fd);
+}

@@ -24,6 +24,10 @@ json_object *findings_json_list(struct findings *f);
  * "unit" labels stay NULL).  -EINVAL when it is not a finding line or its
  * rule is unknown. */
 int findings_json_parse(json_object *o, struct finding *fd);
+/* A recorded finding line applied to the store ctx (a struct findings):
+ * parsed, then findings_apply.  Lines it cannot read are skipped.  The
+ * shape of replay_on_finding's hook. */
+void findings_json_apply(void *ctx, json_object *line);
 /* Add "health" and "findings" to a summary object. */
 void findings_json_summary(struct findings *f, json_object *summary);
 

@@ -512,6 +512,49 @@ static void test_findings(void **state)
 	findings_free(f);
 }
 
+/* An answer citing evidence, as the AI provider formats it. */
+static int fake_ai_ids(void *ctx, char *buf, size_t sz)
+{
+	(void)ctx;
+	snprintf(buf, sz, "[warning] worker waits on its file\n1. slow reads [observed]\n"
+		 "   evidence: io#3 pid:100 stk#2 (never sent)\nnext: look at vda");
+	return 1;
+}
+
+/* The wide dashboard has a health and findings pane of its own; the AI
+ * view's Enter jumps from an answer's evidence line. */
+static void test_findings_wide_and_ai_jump(void **state)
+{
+	struct findings *f = findings_new(&(struct findings_config){ 0 });
+	struct tui_env env = { .ai_summary = fake_ai_ids };
+	struct tui *t;
+
+	(void)state;
+	assert_non_null(f);
+	env.findings = f;
+	add_finding(f, 1, "slow_storage", true);
+	add_finding(f, 2, "psi_cpu", false);
+	t = start(&env, 200, 50);
+	frame(t, 0);
+	SEE("Health and findings");
+	/* storage warning and cpu warning: 100 - 40 x 0.5 - 30 x 0.5 */
+	SEE("health 65/100");
+	SEE("CPU pressure");
+	NOT_SEE("more (! lists");
+	frame(t, 'a');
+	frame(t, K_HOME);
+	frame(t, K_DOWN);
+	frame(t, K_DOWN); /* the evidence line: io#3 leads nowhere, pid:100 does */
+	frame(t, K_ENTER);
+	SEE("Process 100");
+	frame(t, K_ESC);
+	frame(t, K_DOWN);
+	frame(t, K_ENTER);
+	SEE("no evidence ID on this line");
+	stop(t);
+	findings_free(f);
+}
+
 /* The same jumps from the AI's IDs; the prompt's ordinals are refused with
  * a reason, never taken for store ids. */
 static void test_evidence_ids_from_ai(void **state)
@@ -549,6 +592,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_too_small, per_test_teardown),
 		cmocka_unit_test_teardown(test_findings, per_test_teardown),
 		cmocka_unit_test_teardown(test_evidence_ids_from_ai, per_test_teardown),
+		cmocka_unit_test_teardown(test_findings_wide_and_ai_jump, per_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
