@@ -155,6 +155,9 @@ static void build(struct findings_view *fv, struct tui *t)
 		doc_add(d, R_GOOD, "  no open findings");
 	for (size_t i = 0; i < nopen; i++)
 		add_finding(fv, t, &fv->list[i]);
+	if (fv->stats.replay_dropped)
+		doc_add(d, R_WARN, "  %llu recorded findings not shown: every open slot was busy",
+			(unsigned long long)fv->stats.replay_dropped);
 	snprintf(line, sizeof(line), "Cleared (newest first; %llu older ones left the history)",
 		 (unsigned long long)fv->stats.history_dropped);
 	doc_rule(d, line);
