@@ -80,7 +80,7 @@ struct session {
 	bool ks_open;
 	struct sampler smp;
 	struct consumer c;
-	struct findings *findings;     /* NULL in replay */
+	struct findings *findings;     /* replay: the recorded findings (TUI only) */
 	struct cast cast;              /* --cast: the screen */
 	struct ai_config *ai_cfg;      /* resolved before any thread started */
 	struct ai_worker *ai;          /* NULL when AI is off */
@@ -379,6 +379,7 @@ static int tui_session(struct session *s)
 		.eng = s->eng, .src = s->src, .consumer = &s->c, .paths = s->paths, .opts = s->o,
 		.stop = &stop_requested,
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
+		.findings = s->findings,
 	};
 	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai };
 	int rc;
@@ -565,8 +566,15 @@ static int run_replay(struct session *s)
 		goto out;
 	}
 	s->ready = json_object_get(ready);
-	if (!s->o->json)
+	if (!s->o->json) {
 		replay_set_speed(s->src, s->o->replay_speed);
+		s->findings = findings_new(&(struct findings_config){ 0 });
+		if (!s->findings)
+			goto out;
+		/* Recorded findings, as the replay clock reaches them, into the
+		 * same store the live rules fill: the views read one thing. */
+		replay_on_finding(s->src, findings_json_apply, s->findings);
+	}
 	if (start_outputs(s, NULL))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);

@@ -17,7 +17,8 @@ unsigned tui_ctx(struct tui *t)
 	static const unsigned ctx[TV_COUNT] = {
 		[TV_DASH] = CTX_DASH, [TV_TIMELINE] = CTX_TIMELINE, [TV_PROCS] = CTX_PROCS,
 		[TV_EVENTS] = CTX_EVENTS, [TV_STACKS] = CTX_STACKS, [TV_HOT] = CTX_HOT,
-		[TV_AI] = CTX_AI, [TV_HELP] = CTX_HELP, [TV_LOG] = CTX_LOG,
+		[TV_AI] = CTX_AI, [TV_FINDINGS] = CTX_FINDINGS, [TV_HELP] = CTX_HELP,
+		[TV_LOG] = CTX_LOG,
 	};
 	struct view *v = tui_view(t);
 
@@ -43,7 +44,8 @@ static unsigned on_view(struct tui *t, enum action a)
 		{ ACT_VIEW_DASH, TV_DASH },     { ACT_VIEW_TIMELINE, TV_TIMELINE },
 		{ ACT_VIEW_PROCS, TV_PROCS },   { ACT_VIEW_EVENTS, TV_EVENTS },
 		{ ACT_VIEW_STACKS, TV_STACKS }, { ACT_VIEW_HOT, TV_HOT },
-		{ ACT_VIEW_AI, TV_AI },         { ACT_HELP, TV_HELP },
+		{ ACT_VIEW_AI, TV_AI },         { ACT_VIEW_FINDINGS, TV_FINDINGS },
+		{ ACT_HELP, TV_HELP },
 		{ ACT_LOG, TV_LOG },
 	};
 
@@ -192,6 +194,7 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_VIEW_STACKS] = on_view,
 	[ACT_VIEW_HOT] = on_view,
 	[ACT_VIEW_AI] = on_view,
+	[ACT_VIEW_FINDINGS] = on_view,
 	[ACT_UP] = on_view_action,
 	[ACT_DOWN] = on_view_action,
 	[ACT_LEFT] = on_view_action,
@@ -206,4 +209,5 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_COLLAPSE] = on_view_action,
 	[ACT_EXPAND_ALL] = on_view_action,
 	[ACT_FLAME] = on_view_action,
+	[ACT_EXPLAIN] = on_view_action,
 };

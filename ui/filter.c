@@ -32,7 +32,7 @@ static int parse_term(struct filter_term *t, char *tok, char *err, size_t errsz)
 		enum filter_what what;
 	} pre[] = {
 		{ "comm", FW_COMM }, { "type", FW_TYPE }, { "kind", FW_KIND }, { "file", FW_FILE },
-		{ "pid", FW_PID },   { "re", FW_RE },
+		{ "pid", FW_PID },   { "re", FW_RE },     { "cgroup", FW_CGROUP },
 	};
 	char *val = tok;
 
@@ -75,6 +75,13 @@ static int parse_term(struct filter_term *t, char *tok, char *err, size_t errsz)
 			return -EINVAL;
 		}
 		t->num = (uint32_t)strtoul(val, NULL, 10);
+		break;
+	case FW_CGROUP:
+		if (!all_digits(val) || strlen(val) > 20) {
+			snprintf(err, errsz, "cgroup must be a cgroup id (a number): '%s'", val);
+			return -EINVAL;
+		}
+		t->cgroup_id = strtoull(val, NULL, 10);
 		break;
 	case FW_TYPE:
 		if (type_from_name(val) < 0) {
@@ -186,6 +193,7 @@ static bool term_event(const struct filter_term *t, const struct pl_event *ev)
 	case FW_FILE: return has(file, t->text);
 	case FW_PID: return ev->pid == t->num || ev->tid == t->num;
 	case FW_RE: return term_re_match(&t->re, ev->comm) || term_re_match(&t->re, file);
+	case FW_CGROUP: return ev->cgroup_id == t->cgroup_id;
 	}
 	return false;
 }

@@ -1,11 +1,12 @@
 /*
  * The display filter typed after '\'.  Space-separated terms, all of which
  * must match:
- *   comm:NAME  type:read  kind:pipe  file:PART  pid:123  re:REGEX
+ *   comm:NAME  type:read  kind:pipe  file:PART  pid:123  re:REGEX  cgroup:ID
  * A bare number is a pid, a bare type or kind name is that, anything else
  * matches comm or file as a substring (case-insensitive).  '!' in front
  * negates a term.  Regexes are POSIX extended, matched against comm and
- * file.  Terms that do not apply to processes (type, kind, file) are
+ * file.  cgroup:ID is the cgroup v2 id events carry (the events view's
+ * CGROUP column).  Terms that do not apply to processes (type, kind, file, cgroup) are
  * ignored by filter_match_proc.
  */
 #ifndef PERFLENS_UI_FILTER_H
@@ -18,7 +19,7 @@
 
 #include "../src/event.h"
 
-enum filter_what { FW_ANY, FW_COMM, FW_TYPE, FW_KIND, FW_FILE, FW_PID, FW_RE };
+enum filter_what { FW_ANY, FW_COMM, FW_TYPE, FW_KIND, FW_FILE, FW_PID, FW_RE, FW_CGROUP };
 
 #define FILTER_MAX_TERMS 8
 
@@ -27,6 +28,7 @@ struct filter_term {
 	bool neg;
 	bool has_re;
 	uint32_t num;
+	uint64_t cgroup_id;
 	char text[96];
 	regex_t re;
 };

@@ -22,7 +22,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_SEARCH] = { "search", "search in the current list" },
 	[ACT_SEARCH_NEXT] = { "search_next", "next search match" },
 	[ACT_SEARCH_PREV] = { "search_prev", "previous search match" },
-	[ACT_FILTER] = { "filter", "filter: comm, type, kind, file, pid, re:REGEX; ! negates" },
+	[ACT_FILTER] = { "filter", "filter: comm, type, kind, file, pid, cgroup, re:REGEX; ! negates" },
 	[ACT_REDRAW] = { "redraw", "redraw the whole screen" },
 	[ACT_VIEW_DASH] = { "dashboard", "dashboard" },
 	[ACT_VIEW_TIMELINE] = { "timeline", "timeline: per-second bars and latency heat map" },
@@ -31,6 +31,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_VIEW_STACKS] = { "stacks", "top stacks and flame view" },
 	[ACT_VIEW_HOT] = { "hot", "hot functions (PMU samples)" },
 	[ACT_VIEW_AI] = { "ai", "AI insight" },
+	[ACT_VIEW_FINDINGS] = { "findings", "findings: health score, open and cleared findings" },
 	[ACT_UP] = { "up", "move up" },
 	[ACT_DOWN] = { "down", "move down" },
 	[ACT_LEFT] = { "left", "move left / collapse" },
@@ -47,6 +48,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_FLAME] = { "flame", "switch between the stack list and the flame view" },
 	[ACT_MARK] = { "mark", "bookmark this moment, with an optional label (recordings, casts)" },
 	[ACT_AI_ASK] = { "ai_ask", "ask the AI now (it never runs a suggested command)" },
+	[ACT_EXPLAIN] = { "explain", "explain the selected finding: its rule's thresholds and timing" },
 	[ACT_RP_PAUSE] = { "replay_pause", "replay: play or pause" },
 	[ACT_RP_FASTER] = { "replay_faster", "replay: faster (up to 16x)" },
 	[ACT_RP_SLOWER] = { "replay_slower", "replay: slower (down to 0.25x)" },
@@ -57,10 +59,15 @@ static const struct action_info actions[ACT_COUNT] = {
 
 #define NAV (CTX_ALL)
 #define LISTS (CTX_PROCS | CTX_EVENTS)
+/* ? is help everywhere but in the findings view, where it explains the
+ * selected finding; F1 stays help there too.  The contexts do not overlap,
+ * so lookup needs no precedence rule. */
+#define HELP_Q (CTX_ALL & ~CTX_FINDINGS)
 
 const struct key_binding keys_default[] = {
 	{ 'q', ACT_QUIT, CTX_ALL },        { K_F10, ACT_QUIT, CTX_ALL },
-	{ '?', ACT_HELP, CTX_ALL },        { K_F1, ACT_HELP, CTX_ALL },
+	{ '?', ACT_HELP, HELP_Q },         { K_F1, ACT_HELP, CTX_ALL },
+	{ '?', ACT_EXPLAIN, CTX_FINDINGS },
 	{ 'L', ACT_LOG, CTX_ALL },
 	{ K_ESC, ACT_BACK, CTX_ALL },      { K_BACKSPACE, ACT_BACK, CTX_ALL },
 	{ ' ', ACT_PAUSE, CTX_ALL },
@@ -75,7 +82,7 @@ const struct key_binding keys_default[] = {
 	{ 'd', ACT_VIEW_DASH, CTX_ALL },   { 't', ACT_VIEW_TIMELINE, CTX_ALL },
 	{ 'p', ACT_VIEW_PROCS, CTX_ALL },  { 'e', ACT_VIEW_EVENTS, CTX_ALL },
 	{ 's', ACT_VIEW_STACKS, CTX_ALL }, { 'h', ACT_VIEW_HOT, CTX_ALL },
-	{ 'a', ACT_VIEW_AI, CTX_ALL },
+	{ 'a', ACT_VIEW_AI, CTX_ALL },     { '!', ACT_VIEW_FINDINGS, CTX_ALL },
 	{ K_UP, ACT_UP, NAV },             { 'k', ACT_UP, NAV },
 	{ K_DOWN, ACT_DOWN, NAV },         { 'j', ACT_DOWN, NAV },
 	{ K_LEFT, ACT_LEFT, NAV },         { K_RIGHT, ACT_RIGHT, NAV },
@@ -84,8 +91,8 @@ const struct key_binding keys_default[] = {
 	{ K_ENTER, ACT_ENTER, NAV },
 	{ 'o', ACT_SORT, CTX_EVENTS },     { K_F6, ACT_SORT, CTX_EVENTS },
 	{ 'F', ACT_FOLLOW, CTX_PROCS },
-	{ 'c', ACT_COLLAPSE, CTX_PROCS | CTX_STACKS },
-	{ '*', ACT_EXPAND_ALL, CTX_PROCS | CTX_STACKS },
+	{ 'c', ACT_COLLAPSE, CTX_PROCS | CTX_STACKS | CTX_FINDINGS },
+	{ '*', ACT_EXPAND_ALL, CTX_PROCS | CTX_STACKS | CTX_FINDINGS },
 	{ 'f', ACT_FLAME, CTX_STACKS },
 };
 const size_t keys_default_count = sizeof(keys_default) / sizeof(keys_default[0]);
@@ -256,6 +263,18 @@ static unsigned action_ctx(const struct keymap *km, enum action a)
 	return ctx;
 }
 
+/* The contexts key is bound to action a in now; 0 when it is not. */
+static unsigned key_ctx(const struct keymap *km, enum action a, int key)
+{
+	unsigned ctx = 0;
+
+	for (int l = 0; l < km->nlayers; l++)
+		for (size_t i = 0; i < km->layer[l].n; i++)
+			if (km->layer[l].b[i].action == a && km->layer[l].b[i].key == key)
+				ctx |= km->layer[l].b[i].ctx;
+	return ctx;
+}
+
 static void remove_action(struct keymap *km, enum action a)
 {
 	for (int l = 0; l < km->nlayers; l++) {
@@ -276,6 +295,7 @@ int keymap_rebind(struct keymap *km, const char *action, const char *keys, char 
 {
 	enum action a = action_from_name(action);
 	int parsed[REBIND_MAX], np = 0;
+	unsigned kctx[REBIND_MAX];
 	char buf[128], *save = NULL, *tok;
 	struct key_layer *base = &km->layer[0];
 	unsigned ctx;
@@ -300,8 +320,13 @@ int keymap_rebind(struct keymap *km, const char *action, const char *keys, char 
 	}
 	ctx = action_ctx(km, a);
 	for (int i = 0; i < np; i++) {
-		const struct key_binding *c = find_clash(km, parsed[i], ctx, NULL);
+		const struct key_binding *c;
 
+		/* A key the action already has keeps its contexts (? stays out
+		 * of the findings view, where it explains). */
+		kctx[i] = key_ctx(km, a, parsed[i]);
+		kctx[i] = kctx[i] ? kctx[i] : ctx;
+		c = find_clash(km, parsed[i], kctx[i], NULL);
 		if (c && c->action != a) {
 			clash_msg(err, errsz, parsed[i], c->action);
 			return -EEXIST;
@@ -313,7 +338,7 @@ int keymap_rebind(struct keymap *km, const char *action, const char *keys, char 
 		return -ENOSPC;
 	}
 	for (int i = 0; i < np; i++)
-		base->b[base->n++] = (struct key_binding){ parsed[i], a, ctx };
+		base->b[base->n++] = (struct key_binding){ parsed[i], a, kctx[i] };
 	return 0;
 }
 

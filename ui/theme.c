@@ -30,6 +30,7 @@ const struct role_style theme_default[R_COUNT] = {
 	[R_KEY] = { C_CYAN, C_DEFAULT, T_BOLD, T_BOLD },
 	[R_MATCH] = { C_BLACK, C_YELLOW, 0, T_UNDERLINE },
 	[R_NOTE] = { C_YELLOW, C_DEFAULT, 0, T_DIM },
+	[R_CRITICAL] = { C_WHITE, C_RED, T_BOLD, T_REVERSE | T_BOLD },
 };
 
 static const char *const utf8_glyphs[G_COUNT] = {

@@ -36,6 +36,7 @@ enum role {
 	R_KEY,          /* a key name in help or hints */
 	R_MATCH,        /* search match */
 	R_NOTE,         /* "not available" explanations */
+	R_CRITICAL,     /* a critical finding (a warning one is R_WARN) */
 	R_COUNT
 };
 

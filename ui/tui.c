@@ -27,7 +27,8 @@ static const struct {
 	{ TV_DASH, ACT_VIEW_DASH, "Dash" },     { TV_TIMELINE, ACT_VIEW_TIMELINE, "Timeline" },
 	{ TV_PROCS, ACT_VIEW_PROCS, "Procs" },  { TV_EVENTS, ACT_VIEW_EVENTS, "Events" },
 	{ TV_STACKS, ACT_VIEW_STACKS, "Stacks" }, { TV_HOT, ACT_VIEW_HOT, "Hot" },
-	{ TV_AI, ACT_VIEW_AI, "AI" },           { TV_HELP, ACT_HELP, "Help" },
+	{ TV_AI, ACT_VIEW_AI, "AI" },           { TV_FINDINGS, ACT_VIEW_FINDINGS, "Findings" },
+	{ TV_HELP, ACT_HELP, "Help" },
 };
 
 /* ---- state ---- */
@@ -75,7 +76,8 @@ struct tui *tui_new(struct tui_env *env)
 		[TV_DASH] = view_dash_new, [TV_TIMELINE] = view_timeline_new,
 		[TV_PROCS] = view_procs_new, [TV_EVENTS] = view_events_new,
 		[TV_STACKS] = view_stacks_new, [TV_HOT] = view_hot_new, [TV_AI] = view_ai_new,
-		[TV_HELP] = view_help_new, [TV_LOG] = view_log_new,
+		[TV_FINDINGS] = view_findings_new, [TV_HELP] = view_help_new,
+		[TV_LOG] = view_log_new,
 	};
 	struct tui *t = calloc(1, sizeof(*t));
 
@@ -189,6 +191,19 @@ double tui_wall(const struct tui *t, uint64_t mono_ns)
 	return t->eng->origin_wall + ((double)mono_ns - (double)t->eng->origin_ns) / 1e9;
 }
 
+int tui_set_filter(struct tui *t, const char *text, char *err, size_t errsz)
+{
+	struct filter nf = { 0 };
+	int rc = filter_parse(&nf, text, err, errsz);
+
+	if (rc)
+		return rc;
+	filter_clear(&t->filter);
+	t->filter = nf;
+	t->filter_gen++;
+	return 0;
+}
+
 /* ---- drawing the frame ---- */
 
 static void draw_tabs(struct tui *t)
@@ -274,9 +289,10 @@ static void draw_status(struct tui *t)
 	if (cols - x > 18) {
 		char help[32], quit[32], *sp;
 
-		/* The hint follows rebinding: the first key of each. */
-		keymap_keys_for(&t->km, ACT_HELP, CTX_ALL, help, sizeof(help));
-		keymap_keys_for(&t->km, ACT_QUIT, CTX_ALL, quit, sizeof(quit));
+		/* The hint follows rebinding and the view (? explains in the
+		 * findings view): the first key of each here. */
+		keymap_keys_for(&t->km, ACT_HELP, tui_ctx(t), help, sizeof(help));
+		keymap_keys_for(&t->km, ACT_QUIT, tui_ctx(t), quit, sizeof(quit));
 		if ((sp = strchr(help, ' ')))
 			*sp = '\0';
 		if ((sp = strchr(quit, ' ')))
@@ -390,14 +406,11 @@ static unsigned prompt_key(struct tui *t, int key)
 			return action_handlers[ACT_SEARCH_NEXT](t, ACT_SEARCH_NEXT);
 		}
 		char err[128];
-		struct filter nf = { 0 };
-		if (filter_parse(&nf, t->prompt.buf, err, sizeof(err))) {
+
+		if (tui_set_filter(t, t->prompt.buf, err, sizeof(err))) {
 			tui_message(t, "filter: %s", err);
 			return UI_REDRAW;
 		}
-		filter_clear(&t->filter);
-		t->filter = nf;
-		t->filter_gen++;
 		tui_message(t, filter_active(&t->filter) ? "filter on" : "filter cleared");
 		return UI_REDRAW | UI_DATA;
 	}

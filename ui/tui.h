@@ -16,6 +16,8 @@
 #include "../src/options.h"
 #include "../src/source.h"
 
+struct findings;
+
 /* ---- data the optional providers hand over (see the end of tui_env) ---- */
 
 /* One resolved stack frame: "func+0x1a (libc.so.6)", or module+offset. */
@@ -67,6 +69,9 @@ struct tui_env {
 	const struct pl_options *opts;
 	volatile sig_atomic_t *stop;     /* set by SIGINT/SIGTERM handlers */
 	void (*housekeeping)(struct engine *eng); /* call about once a second */
+	/* Findings (live: the rules; replay: the recorded ones); NULL: none.
+	 * Read with findings_list/findings_health, which lock inside. */
+	struct findings *findings;
 
 	/*
 	 * Optional providers for data other modules own.  Each may be NULL

@@ -111,8 +111,8 @@ struct status {
 };
 
 enum top_view {
-	TV_DASH, TV_TIMELINE, TV_PROCS, TV_EVENTS, TV_STACKS, TV_HOT, TV_AI, TV_HELP, TV_LOG,
-	TV_COUNT
+	TV_DASH, TV_TIMELINE, TV_PROCS, TV_EVENTS, TV_STACKS, TV_HOT, TV_AI, TV_FINDINGS, TV_HELP,
+	TV_LOG, TV_COUNT
 };
 
 enum prompt_mode { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_MARK };
@@ -175,6 +175,9 @@ void tui_push(struct tui *t, struct view *v);
 bool tui_pop(struct tui *t);
 /* A message on the status line for a few seconds (also to the log). */
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Replace the display filter (the filter prompt, evidence jumps); -EINVAL with
+ * err saying why, the old filter kept. */
+int tui_set_filter(struct tui *t, const char *text, char *err, size_t errsz);
 /* Wall-clock seconds of a monotonic timestamp. */
 double tui_wall(const struct tui *t, uint64_t mono_ns);
 
@@ -206,10 +209,15 @@ struct view *view_events_new(void);
 struct view *view_stacks_new(void);
 struct view *view_hot_new(void);
 struct view *view_ai_new(void);
+struct view *view_findings_new(void);
 struct view *view_help_new(void);
 struct view *view_log_new(void);
 /* Does the help screen have a line for this action? (key-table tests) */
 bool help_lists_action(enum action a);
+/* Show a stack in the stacks view (s): the list for all processes, the
+ * line holding these frames (function names, root first) selected and
+ * expanded.  False when no listed stack holds them. */
+bool view_stacks_reveal(struct tui *t, const char *const *funcs, int n);
 /* The events of one second of the timeline. */
 struct view *view_second_new(struct tui *t, int64_t sec);
 /* One process: its events, files, children. */

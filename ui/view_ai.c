@@ -1,12 +1,14 @@
 /*
  * AI (a): the latest insight the AI thread published, through the
- * ai_summary provider.  Until that module is wired the pane says how to
+ * ai_summary provider.  Enter on a line citing evidence IDs goes to the
+ * entity (evidence_nav.c).  Until that module is wired the pane says how to
  * configure it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence_nav.h"
 #include "tui_int.h"
 #include "w_doc.h"
 
@@ -69,14 +71,21 @@ static void ai_draw(struct view *v, struct tui *t, struct rect r)
 
 	if (!av->doc.n)
 		build(av, t);
-	doc_draw(&av->doc, r, false);
+	doc_draw(&av->doc, r, true);
 }
 
 static unsigned ai_action(struct view *v, struct tui *t, enum action a)
 {
 	struct ai_view *av = (struct ai_view *)v;
+	const struct doc_line *l = doc_selected(&av->doc);
+	char why[300];
 
-	return list_action(&av->doc.ls, a, t->body.h);
+	if (a != ACT_ENTER)
+		return list_action(&av->doc.ls, a, t->body.h);
+	/* Enter on a line citing evidence IDs goes to the first that leads somewhere. */
+	if (l && !tui_goto_evidence_in(t, l->text, EVID_AI, why, sizeof(why)))
+		tui_message(t, "%s", why);
+	return UI_REDRAW | UI_DATA;
 }
 
 static void ai_free(struct view *v)

@@ -3,7 +3,8 @@
  * by type with a 60 s sparkline; the top processes by storage I/O slow time
  * (idle waits on pipes, sockets and ttys shown apart, never ranked with
  * real I/O); the latency histogram; the top files and devices; drops and
- * the active attach paths; and the panes fed by optional providers (stuck
+ * the active attach paths; the health score and open findings; and the
+ * panes fed by optional providers (stuck
  * operations, per-device IOPS, saturation, hot functions, AI), which say
  * what is missing until their module is wired.
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings_fmt.h"
 #include "text.h"
 #include "tui_int.h"
 #include "w_bar.h"
@@ -23,6 +25,9 @@
 #define MAX_STUCK 8
 #define MAX_DEVS 8
 #define MAX_HOT 8
+#define MAX_FINDINGS 6           /* rows the pane can show; the rest is "+N more" */
+#define COMPACT_FINDING_ROWS 3
+#define WIDE_FINDINGS_H 7
 
 struct dash_view {
 	struct view v;
@@ -48,6 +53,10 @@ struct dash_view {
 	struct tui_hot_info hot_info;
 	char ai[512];
 	int ai_rc;
+	bool have_findings;
+	struct finding fnd[MAX_FINDINGS]; /* the open ones, oldest first */
+	size_t nfnd;
+	struct findings_health health;
 };
 
 static const enum role type_roles[NTYPES] = { R_READ, R_WRITE, R_SYNC, R_BLOCK };
@@ -152,6 +161,12 @@ static void read_providers(struct dash_view *dv, struct tui *t)
 				    : -1;
 	dv->ai[0] = '\0';
 	dv->ai_rc = e->ai_summary ? e->ai_summary(e->prov_ctx, dv->ai, sizeof(dv->ai)) : -100;
+	dv->have_findings = e->findings != NULL;
+	dv->nfnd = 0;
+	if (e->findings) {
+		findings_health(e->findings, &dv->health);
+		dv->nfnd = findings_list(e->findings, dv->fnd, MAX_FINDINGS, false);
+	}
 }
 
 static void dash_update(struct view *v, struct tui *t)
@@ -209,6 +224,44 @@ static void pane_ops(struct dash_view *dv, struct tui *t, struct rect r)
 			   (unsigned long long)dv->procs_last, (unsigned long long)f,
 			   (unsigned long long)x, (unsigned long long)e);
 	}
+}
+
+/* Health and the open findings, worst colour first glance: one row each,
+ * bounded by r; what does not fit is counted, never cut silently. */
+static void pane_findings(struct dash_view *dv, struct tui *t, struct rect r)
+{
+	char line[320], age[24], subj[300];
+	int total = dv->health.nopen, rows = r.h - 1, shown;
+
+	if (!dv->have_findings) {
+		draw_text(r.y, r.x, r.w, R_NOTE, "findings: not available (no rule engine in this session)");
+		return;
+	}
+	findings_health_line(&dv->health, line, sizeof(line));
+	draw_text(r.y, r.x, r.w, findings_health_role(dv->health.score), line);
+	shown = total > rows ? rows - 1 : total;
+	if (shown > (int)dv->nfnd)
+		shown = (int)dv->nfnd;
+	for (int i = 0; i < shown; i++) {
+		const struct finding *fd = &dv->fnd[i];
+
+		fmt_secs(age, sizeof(age), finding_now(t, fd) - fd->start_sec + 1);
+		finding_subject(fd, subj, sizeof(subj));
+		draw_textf(r.y + 1 + i, r.x, r.w, finding_role(fd), "  %-8s %6s  %s %s %s",
+			   findings_severity_name(fd->severity), age, fd->rule->title, dash(), subj);
+	}
+	if (total > shown && rows > 0)
+		draw_textf(r.y + 1 + shown, r.x, r.w, R_WARN, "  +%d more (! lists every finding)",
+			   total - shown);
+}
+
+/* Rows the compact layout gives the findings: the health line, and up to
+ * COMPACT_FINDING_ROWS more (the last says "+N more" when they overflow). */
+static int findings_height(const struct dash_view *dv)
+{
+	int n = dv->have_findings ? dv->health.nopen : 0;
+
+	return 1 + (n < COMPACT_FINDING_ROWS ? n : COMPACT_FINDING_ROWS);
 }
 
 static void pane_procs(struct dash_view *dv, struct rect r)
@@ -370,11 +423,13 @@ static enum role note_role(const char *s)
 static void layout_compact(struct dash_view *dv, struct tui *t, struct rect r)
 {
 	char a[256], b[256];
-	int y = r.y, rest, procs_h, lower_h, half = r.w / 2;
+	int y = r.y, rest, procs_h, lower_h, half = r.w / 2, fh = findings_height(dv);
 
 	pane_ops(dv, t, (struct rect){ y, r.x, 6, r.w });
 	y += 6;
-	rest = r.h - 6 - 3;
+	pane_findings(dv, t, (struct rect){ y, r.x, fh, r.w });
+	y += fh;
+	rest = r.h - 6 - 3 - fh;
 	procs_h = rest * 5 / 12 > 5 ? rest * 5 / 12 : 5;
 	lower_h = rest - procs_h;
 	pane_procs(dv, (struct rect){ y, r.x, procs_h, r.w });
@@ -464,6 +519,9 @@ static void layout_wide(struct dash_view *dv, struct tui *t, struct rect r)
 	snprintf(both, sizeof(both), "%s\n%s", a, b);
 	pane_text((struct rect){ y, R.x, 3, R.w }, "Drops and attach paths", both, R_DIM);
 	y += 3;
+	draw_rule(y, R.x, R.w, "Health and findings", R_DIM);
+	pane_findings(dv, t, (struct rect){ y + 1, R.x, WIDE_FINDINGS_H - 1, R.w });
+	y += WIDE_FINDINGS_H;
 	pane_files(dv, (struct rect){ y, R.x, (lh - 3) / 3, R.w });
 	y += (lh - 3) / 3;
 	pane_stuck(dv, (struct rect){ y, R.x, 5, R.w });

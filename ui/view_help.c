@@ -1,5 +1,5 @@
 /*
- * Help (? or F1): generated from the key table that dispatches keys, so a
+ * Help (? or F1; in the findings view ? explains a finding, F1 is help): generated from the key table that dispatches keys, so a
  * rebinding in the config file or a layer added later shows up here.
  */
 #include <stdio.h>
@@ -20,12 +20,13 @@ static const struct {
 	unsigned ctx;
 	enum action first, last;
 } sections[] = {
-	{ "Views", CTX_ALL, ACT_VIEW_DASH, ACT_VIEW_AI },
+	{ "Views", CTX_ALL, ACT_VIEW_DASH, ACT_VIEW_FINDINGS },
 	{ "Everywhere", CTX_ALL, ACT_QUIT, ACT_REDRAW },
 	{ "Moving around", CTX_ALL, ACT_UP, ACT_ENTER },
 	{ "Events view", CTX_EVENTS, ACT_SORT, ACT_SORT },
 	{ "Process tree", CTX_PROCS, ACT_FOLLOW, ACT_EXPAND_ALL },
 	{ "Stacks view", CTX_STACKS, ACT_COLLAPSE, ACT_FLAME },
+	{ "Findings view", CTX_FINDINGS, ACT_COLLAPSE, ACT_EXPLAIN },
 	{ "Bookmarks (--record, --cast)", CTX_ALL, ACT_MARK, ACT_MARK },
 	{ "AI view", CTX_AI, ACT_AI_ASK, ACT_AI_ASK },
 	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_SPIKE },
@@ -82,6 +83,7 @@ static void build(struct help_view *hv, struct tui *t)
 	}
 	doc_rule(d, "Filter (\\)");
 	doc_add(d, R_NORMAL, "  terms, all must match: comm:NAME type:read kind:pipe file:PART pid:N re:REGEX");
+	doc_add(d, R_NORMAL, "  cgroup:ID (the cgroup id events carry)");
 	doc_add(d, R_NORMAL, "  a bare number is a pid, a bare type or kind is that, other words match comm");
 	doc_add(d, R_NORMAL, "  or file; '!' in front negates a term; an empty filter clears it");
 	doc_rule(d, "Mouse");

@@ -320,6 +320,106 @@ static unsigned stacks_action(struct view *v, struct tui *t, enum action a)
 	return list_action(&sv->ls, a, t->body.h);
 }
 
+/* ---- reveal: an evidence jump to one stack ---- */
+
+/* Does folded frame f (of length n, maybe with the kernel "_[k]" suffix)
+ * name function fn?  Compared as folded.c writes names: ';' as ':' and
+ * ' ' as '_'. */
+static bool frame_is(const char *f, size_t n, const char *fn)
+{
+	size_t k = strlen(fn);
+
+	if (n >= 4 && !memcmp(f + n - 4, "_[k]", 4) && n - 4 == k)
+		n -= 4;
+	if (n != k)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = fn[i] == ';' ? ':' : fn[i] == ' ' ? '_' : fn[i];
+
+		if (f[i] != c)
+			return false;
+	}
+	return true;
+}
+
+/* Do the line's frames hold funcs[0..n) as a run? */
+static bool line_holds(const struct stack_line *l, const char *const *funcs, int n)
+{
+	const char *end = l->text + l->len;
+
+	for (const char *start = l->text; start < end;) {
+		const char *p = start;
+		int i = 0;
+
+		while (i < n && p <= end) {
+			const char *semi = memchr(p, ';', (size_t)(end - p));
+			const char *fe = semi ? semi : end;
+
+			if (!frame_is(p, (size_t)(fe - p), funcs[i]))
+				break;
+			i++;
+			p = fe + 1;
+		}
+		if (i == n)
+			return true;
+		start = memchr(start, ';', (size_t)(end - start));
+		if (!start)
+			break;
+		start++;
+	}
+	return false;
+}
+
+/* Select and open the first line holding the frames; false when none. */
+static bool select_holding(struct stacks_view *sv, const char *const *funcs, int n)
+{
+	size_t row = 0;
+
+	for (size_t i = 0; i < sv->nlines; i++) {
+		if (line_holds(&sv->lines[i], funcs, n)) {
+			sv->lines[i].open = true;
+			sv->ls.sel = row;
+			sv->flame = false;
+			return true;
+		}
+		row++;
+		if (sv->lines[i].open) {
+			row++;
+			for (size_t k = 0; k < sv->lines[i].len; k++)
+				row += sv->lines[i].text[k] == ';';
+		}
+	}
+	return false;
+}
+
+bool view_stacks_reveal(struct tui *t, const char *const *funcs, int n)
+{
+	struct stacks_view *sv = (struct stacks_view *)t->top[TV_STACKS];
+	int first = sv->role;
+	uint32_t focus = t->focus_pid;
+
+	if (n <= 0 || !t->env->folded_stacks)
+		return false;
+	/* The process in focus first, then all; each role. */
+	for (int pass = 0; pass < 4; pass++) {
+		if (pass == 2 && !t->focus_pid)
+			break;
+		if (pass == 2)
+			t->focus_pid = 0;
+		sv->role = pass % 2 ? !first : first;
+		sv->gen = UINT64_MAX;
+		fetch(sv, t);
+		if (select_holding(sv, funcs, n)) {
+			tui_show(t, TV_STACKS);
+			return true;
+		}
+	}
+	sv->role = first;
+	sv->gen = UINT64_MAX;
+	t->focus_pid = focus;
+	return false;
+}
+
 static void stacks_free(struct view *v)
 {
 	struct stacks_view *sv = (struct stacks_view *)v;

@@ -81,6 +81,40 @@ void doc_link(struct doc *d, enum role r, int link, uint64_t a, uint64_t b, cons
 	va_end(ap);
 }
 
+/* Columns of n bytes of UTF-8 (one per code point: prose, not CJK). */
+static int cols_of(const char *s, size_t n)
+{
+	int c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+void doc_wrap(struct doc *d, enum role r, int indent, int width, const char *text)
+{
+	int room = width - indent > 20 ? width - indent : 20;
+
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+
+		if (cols_of(text, n) > room) {
+			/* The last space that keeps the line within room. */
+			cut = 0;
+			for (size_t i = 0; i < n && cols_of(text, i) <= room; i++)
+				if (text[i] == ' ')
+					cut = i;
+			if (!cut) /* one long word: cut it at room columns */
+				for (cut = 0; cut < n && cols_of(text, cut) < room; cut++)
+					;
+		}
+		doc_add(d, r, "%*s%.*s", indent, "", (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+}
+
 void doc_rule(struct doc *d, const char *title)
 {
 	struct doc_line *l = next_line(d);

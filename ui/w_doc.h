@@ -39,6 +39,9 @@ void doc_free(struct doc *d);
 void doc_add(struct doc *d, enum role r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void doc_link(struct doc *d, enum role r, int link, uint64_t a, uint64_t b, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Text wrapped at spaces into lines of at most width columns, each
+ * starting with indent spaces (explanations, help prose). */
+void doc_wrap(struct doc *d, enum role r, int indent, int width, const char *text);
 /* A section rule ("── Files ──"). */
 void doc_rule(struct doc *d, const char *title);
 /* The selected line, or NULL. */

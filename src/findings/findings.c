@@ -62,6 +62,22 @@ const char *findings_severity_name(enum finding_severity s)
 	return s == FINDING_CRITICAL ? "critical" : s == FINDING_WARNING ? "warning" : "none";
 }
 
+void findings_evidence_id(const struct finding_evidence *v, char *dst, size_t dstsz)
+{
+	static const char *const prefix[FEV_NKINDS] = {
+		[FEV_DEVICE] = "dev:", [FEV_FILE] = "file:", [FEV_CGROUP] = "cg:",
+		[FEV_COUNTER] = "counter:",
+	};
+
+	if (v->kind == FEV_PROCESS)
+		snprintf(dst, dstsz, "pid:%u", v->pid);
+	else if (v->kind == FEV_STACK)
+		snprintf(dst, dstsz, "stk#%u", v->stack_id);
+	else
+		snprintf(dst, dstsz, "%s%s", (unsigned)v->kind < FEV_NKINDS && prefix[v->kind]
+					   ? prefix[v->kind] : "counter:", v->name);
+}
+
 const char *findings_state_name(enum finding_state s)
 {
 	return s == FINDING_OPEN ? "open" : s == FINDING_ONGOING ? "ongoing" : "cleared";
@@ -380,6 +396,49 @@ void findings_tick(struct findings *f, struct engine *e, int64_t sec)
 	/* Only this thread writes changes[], so it is read without the lock. */
 	for (int i = 0; i < f->nchanges && f->on_change; i++)
 		f->on_change(f->change_ctx, &f->changes[i]);
+}
+
+/* ------------------------------------------------------- replayed findings */
+
+static int open_slot_of(struct findings *f, uint64_t id)
+{
+	for (int i = 0; i < FINDINGS_MAX_OPEN; i++)
+		if (f->open_used[i] && f->open[i].id == id)
+			return i;
+	return -1;
+}
+
+int findings_apply(struct findings *f, const struct finding *fd)
+{
+	int i, err = 0;
+
+	if (!fd->rule)
+		return -EINVAL;
+	pthread_mutex_lock(&f->lock);
+	i = open_slot_of(f, fd->id);
+	if (fd->state == FINDING_CLEARED) {
+		if (i >= 0)
+			f->open_used[i] = false;
+		history_push(f, fd);
+		f->stats.cleared++;
+	} else if (i >= 0) {
+		f->open[i] = *fd;
+	} else {
+		for (i = 0; i < FINDINGS_MAX_OPEN && f->open_used[i]; i++)
+			;
+		if (i == FINDINGS_MAX_OPEN) {
+			f->stats.replay_dropped++;
+			err = -ENOSPC;
+		} else {
+			f->open[i] = *fd;
+			f->open_used[i] = true;
+			f->stats.opened++;
+		}
+	}
+	if (fd->id >= f->next_id)
+		f->next_id = fd->id + 1;
+	pthread_mutex_unlock(&f->lock);
+	return err;
 }
 
 /* ---------------------------------------------------------------- readers */

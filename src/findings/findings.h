@@ -137,6 +137,7 @@ struct findings_stats {
 	uint64_t history_dropped;     /* cleared findings pushed out of the history */
 	uint64_t states_full;         /* (rule, subject) pairs not tracked: table full */
 	uint64_t candidates_left_out; /* inputs beyond the frame's capacity */
+	uint64_t replay_dropped;      /* findings_apply: no open slot */
 };
 
 /* NULL with errno (EINVAL, ENOMEM). */
@@ -157,12 +158,21 @@ void findings_tap(void *ctx, const struct pl_event *ev);
 size_t findings_list(struct findings *f, struct finding *out, size_t max, bool with_history);
 /* Open findings now. */
 size_t findings_open_count(struct findings *f);
+/* A transition that happened elsewhere (a recording being replayed): the
+ * finding with fd->id is opened or updated, or, cleared, moved into the
+ * history, so readers see recorded findings exactly as live ones.  Any
+ * thread; -ENOSPC (and stats.replay_dropped counts it) when every open
+ * slot is busy, -EINVAL without a rule. */
+int findings_apply(struct findings *f, const struct finding *fd);
 void findings_health(struct findings *f, struct findings_health *out);
 void findings_stats(struct findings *f, struct findings_stats *out);
 /* The recommendation command with {pid}/{dev} filled from the finding's
  * subject and evidence (left as written when unknown or unsafe). */
 void findings_rec_command(const struct finding *fd, const struct findings_rec *rec, char *dst,
 			  size_t dstsz);
+/* The evidence's ID, as the JSON and the views show it: pid:N, dev:NAME,
+ * file:PATH, stk#N, cg:PATH, counter:NAME (names are raw bytes). */
+void findings_evidence_id(const struct finding_evidence *v, char *dst, size_t dstsz);
 const char *findings_severity_name(enum finding_severity s);
 const char *findings_state_name(enum finding_state s);
 

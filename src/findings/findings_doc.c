@@ -43,8 +43,10 @@ static void doc_intro(FILE *out)
 	      "  \"open\"|\"ongoing\"|\"cleared\",\"rule\":...,\"severity\":...,\"evidence\":[...],...}`;\n"
 	      "  the summary has `health` and `findings`.\n\n", out);
 	fputs("## Evidence IDs\n\n"
-	      "Evidence uses the same IDs as the AI prompt, so a finding and an AI answer can be\n"
-	      "checked against each other and the views can jump to the entity:\n\n"
+	      "Evidence names store entities, so the views can jump to them. A process is `pid:N`\n"
+	      "in a finding and in the AI prompt alike, so a finding and an AI answer can be checked\n"
+	      "against each other; the prompt's `io#N`, `stk#N`, `dev#N` and `hot#N` number its own\n"
+	      "lines instead (`stk#2` there is the prompt's second stack, not stack 2 below):\n\n"
 	      "| ID | Entity |\n|---|---|\n"
 	      "| `pid:N` | a process; `start_ns` (boot-time ns) tells a reused pid apart |\n"
 	      "| `dev:NAME` | a block device (whole disk: `vda`, not `vda1`) |\n"
@@ -52,6 +54,20 @@ static void doc_intro(FILE *out)
 	      "| `stk#N` | a stack in the stack store (where it waited, or was called from) |\n"
 	      "| `cg:PATH` | a cgroup v2 path |\n"
 	      "| `counter:NAME` | a measured figure with no entity (PSI shares, loss counters) |\n\n",
+	      out);
+	fputs("## Where findings appear\n\n"
+	      "- **The screen** (docs/views.md): the dashboard's *health and findings* pane shows the\n"
+	      "  score with its main reasons and the open findings (severity colour, age, rule,\n"
+	      "  subject), as many as fit and then `+N more`; the findings view (`!`) lists the open\n"
+	      "  and ongoing findings, then the history of cleared ones, each expandable into its\n"
+	      "  explanation, evidence and recommendations. `Enter` on an evidence ID goes to the\n"
+	      "  process, device, file, stack or cgroup; `?` on a finding shows its explanation and\n"
+	      "  its rule's thresholds, fire and clear durations.\n"
+	      "- **Headless** (`--json`): a `finding` line per transition; the summary's `health` and\n"
+	      "  `findings`.\n"
+	      "- **Recordings** (`--record`): each transition as a finding frame. `perflens --replay`\n"
+	      "  feeds them, as the replay clock reaches them, into the same store the live rules\n"
+	      "  fill, so the pane and the view show them as they were; `perflens report` lists them.\n\n",
 	      out);
 }
 

@@ -1,7 +1,9 @@
 #include "findings_json.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../out/json_out.h"
 
@@ -37,14 +39,15 @@ static json_object *subject_id(const struct finding_subject *s)
 	return s->scope == FSCOPE_DEVICE ? tagged("dev:", s->name) : json_object_new_string("system");
 }
 
+/* The id, then the fields that identify the entity. */
 static void evidence_ids(json_object *o, const struct finding_evidence *v)
 {
-	char buf[32];
+	char id[FINDING_NAME_MAX + 16];
 
+	findings_evidence_id(v, id, sizeof(id));
+	add(o, "id", json_out_string(id));
 	switch (v->kind) {
 	case FEV_PROCESS:
-		snprintf(buf, sizeof(buf), "pid:%u", v->pid);
-		add(o, "id", json_object_new_string(buf));
 		add(o, "pid", json_object_new_int64(v->pid));
 		add(o, "start_ns", json_object_new_int64((int64_t)v->start_ns));
 		add(o, "ppid", json_object_new_int64(v->ppid));
@@ -52,26 +55,17 @@ static void evidence_ids(json_object *o, const struct finding_evidence *v)
 		if (v->cgroup_id)
 			add(o, "cgroup_id", json_object_new_int64((int64_t)v->cgroup_id));
 		break;
-	case FEV_DEVICE:
-		add(o, "id", tagged("dev:", v->name));
-		add(o, "name", json_out_string(v->name));
-		break;
 	case FEV_FILE:
-		add(o, "id", tagged("file:", v->name));
 		add(o, "path", json_out_string(v->name));
 		break;
 	case FEV_STACK:
-		snprintf(buf, sizeof(buf), "stk#%u", v->stack_id);
-		add(o, "id", json_object_new_string(buf));
 		add(o, "stack_id", json_object_new_int64(v->stack_id));
 		break;
 	case FEV_CGROUP:
-		add(o, "id", tagged("cg:", v->name));
 		add(o, "path", json_out_string(v->name));
 		add(o, "cgroup_id", json_object_new_int64((int64_t)v->cgroup_id));
 		break;
 	default:
-		add(o, "id", tagged("counter:", v->name));
 		add(o, "name", json_out_string(v->name));
 		break;
 	}
@@ -214,4 +208,131 @@ void findings_json_summary(struct findings *f, json_object *summary)
 {
 	add(summary, "health", findings_json_health(f));
 	add(summary, "findings", findings_json_list(f));
+}
+
+/* ------------------------------------------------------------ reading back */
+
+static const char *str_of(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v) : "";
+}
+
+static int64_t int_of(json_object *o, const char *k, int64_t dflt)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : dflt;
+}
+
+static double num_of(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_double(v) : 0;
+}
+
+static enum finding_severity severity_of(const char *s)
+{
+	return !strcmp(s, "critical") ? FINDING_CRITICAL : !strcmp(s, "warning") ? FINDING_WARNING
+										 : FINDING_NONE;
+}
+
+static int kind_of(const char *s)
+{
+	for (int k = 0; k < FEV_NKINDS; k++)
+		if (!strcmp(findings_ev_kind_name((enum finding_ev_kind)k), s))
+			return k;
+	return -1;
+}
+
+/* The entity's name: the field its kind writes (see evidence_ids). */
+static const char *name_field(enum finding_ev_kind k)
+{
+	return k == FEV_PROCESS ? "comm" : k == FEV_FILE || k == FEV_CGROUP ? "path" : "name";
+}
+
+static void parse_evidence(json_object *arr, struct finding *fd)
+{
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+
+	for (size_t i = 0; i < n && fd->nev < FINDING_MAX_EVIDENCE; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		struct finding_evidence *v = &fd->ev[fd->nev];
+		int kind = kind_of(str_of(o, "kind"));
+
+		if (kind < 0)
+			continue;
+		memset(v, 0, sizeof(*v));
+		v->kind = (enum finding_ev_kind)kind;
+		v->pid = (uint32_t)int_of(o, "pid", 0);
+		v->ppid = (uint32_t)int_of(o, "ppid", 0);
+		v->start_ns = (uint64_t)int_of(o, "start_ns", 0);
+		v->stack_id = (uint32_t)int_of(o, "stack_id", 0);
+		v->cgroup_id = (uint64_t)int_of(o, "cgroup_id", 0);
+		v->value = num_of(o, "value");
+		snprintf(v->name, sizeof(v->name), "%s", str_of(o, name_field(v->kind)));
+		fd->nev++;
+	}
+}
+
+/* "pid:N", "dev:NAME" or "system"; a process takes its comm and start time
+ * from its evidence. */
+static void parse_subject(const char *s, struct finding *fd)
+{
+	struct finding_subject *sub = &fd->subject;
+
+	memset(sub, 0, sizeof(*sub));
+	if (!strncmp(s, "pid:", 4)) {
+		sub->scope = FSCOPE_PROCESS;
+		sub->pid = (uint32_t)strtoul(s + 4, NULL, 10);
+		for (int i = 0; i < fd->nev; i++)
+			if (fd->ev[i].kind == FEV_PROCESS && fd->ev[i].pid == sub->pid) {
+				sub->start_ns = fd->ev[i].start_ns;
+				snprintf(sub->name, sizeof(sub->name), "%s", fd->ev[i].name);
+				break;
+			}
+	} else if (!strncmp(s, "dev:", 4)) {
+		sub->scope = FSCOPE_DEVICE;
+		snprintf(sub->name, sizeof(sub->name), "%s", s + 4);
+	}
+}
+
+int findings_json_parse(json_object *o, struct finding *fd)
+{
+	json_object *ev = NULL;
+	const char *state;
+
+	memset(fd, 0, sizeof(*fd));
+	if (!json_object_is_type(o, json_type_object) || strcmp(str_of(o, "type"), "finding"))
+		return -EINVAL;
+	fd->rule = findings_rule_by_id(str_of(o, "rule"));
+	fd->id = (uint64_t)int_of(o, "id", 0);
+	if (!fd->rule || !fd->id)
+		return -EINVAL;
+	state = str_of(o, "state");
+	fd->state = !strcmp(state, "cleared") ? FINDING_CLEARED
+		    : !strcmp(state, "ongoing") ? FINDING_ONGOING : FINDING_OPEN;
+	fd->severity = severity_of(str_of(o, "severity"));
+	fd->peak_severity = severity_of(str_of(o, "peak_severity"));
+	fd->last_sec = int_of(o, "ts", 0);
+	fd->start_sec = int_of(o, "start", fd->last_sec);
+	fd->open_sec = int_of(o, "opened", fd->last_sec);
+	fd->end_sec = int_of(o, "end", -1);
+	fd->value = num_of(o, "value");
+	fd->peak = num_of(o, "peak");
+	if (json_object_object_get_ex(o, "evidence", &ev))
+		parse_evidence(ev, fd);
+	parse_subject(str_of(o, "subject"), fd);
+	return 0;
+}
+
+void findings_json_apply(void *ctx, json_object *line)
+{
+	struct finding fd;
+
+	if (!findings_json_parse(line, &fd))
+		findings_apply(ctx, &fd);
 }

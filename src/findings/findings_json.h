@@ -19,6 +19,15 @@ json_object *findings_json_finding(const struct finding *fd);
 json_object *findings_json_health(struct findings *f);
 /* The summary's "findings": counts and the open and recent findings. */
 json_object *findings_json_list(struct findings *f);
+/* A finding line read back (a recording): the rule by its id in this
+ * build's table; evidence keeps its ids, names and values (its "what" and
+ * "unit" labels stay NULL).  -EINVAL when it is not a finding line or its
+ * rule is unknown. */
+int findings_json_parse(json_object *o, struct finding *fd);
+/* A recorded finding line applied to the store ctx (a struct findings):
+ * parsed, then findings_apply.  Lines it cannot read are skipped.  The
+ * shape of replay_on_finding's hook. */
+void findings_json_apply(void *ctx, json_object *line);
 /* Add "health" and "findings" to a summary object. */
 void findings_json_summary(struct findings *f, json_object *summary);
 

@@ -48,6 +48,8 @@ struct replay {
 	uint64_t clock_ts, anchor_ts, anchor_wall;
 	uint64_t decode_errors;
 	json_object *marks, *ai, *findings, *end;
+	replay_json_fn on_finding;
+	void *finding_ctx;
 	bool eof;
 };
 
@@ -276,15 +278,17 @@ static void seed_procs(struct replay *r, const struct rec_frame_view *f)
 	json_object_put(procs);
 }
 
-static void keep_json(json_object **arr, const struct rec_frame_view *f)
+/* Returns the object kept (owned by arr), or NULL. */
+static json_object *keep_json(json_object **arr, const struct rec_frame_view *f)
 {
 	json_object *o = parse_json(f);
 
 	if (!o)
-		return;
+		return NULL;
 	if (!*arr)
 		*arr = json_object_new_array();
 	json_object_array_add(*arr, o);
+	return o;
 }
 
 static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
@@ -329,9 +333,13 @@ static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 	case REC_AI:
 		keep_json(&r->ai, f);
 		break;
-	case REC_FINDING:
-		keep_json(&r->findings, f);
+	case REC_FINDING: {
+		json_object *o = keep_json(&r->findings, f);
+
+		if (o && r->on_finding)
+			r->on_finding(r->finding_ctx, o);
 		break;
+	}
 	}
 }
 
@@ -564,6 +572,14 @@ json_object *replay_marks(struct pl_source *s)
 json_object *replay_ai(struct pl_source *s)
 {
 	return ((struct replay *)s)->ai;
+}
+
+void replay_on_finding(struct pl_source *s, replay_json_fn fn, void *ctx)
+{
+	struct replay *r = (struct replay *)s;
+
+	r->on_finding = fn;
+	r->finding_ctx = ctx;
 }
 
 json_object *replay_findings(struct pl_source *s)

@@ -48,6 +48,10 @@ const char *replay_problem(struct pl_source *s, bool *damaged);
 json_object *replay_marks(struct pl_source *s);
 json_object *replay_ai(struct pl_source *s);
 json_object *replay_findings(struct pl_source *s);
+/* Each finding line as the replay reaches it (on the thread draining the
+ * source), so the findings store can follow the replay clock. */
+typedef void (*replay_json_fn)(void *ctx, json_object *line);
+void replay_on_finding(struct pl_source *s, replay_json_fn fn, void *ctx);
 json_object *replay_end(struct pl_source *s);
 
 #endif

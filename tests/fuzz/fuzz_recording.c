@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: arbitrary bytes as a recording, replayed into fresh
- * stores and through the JSON printer and the report renderer.  Recordings
+ * stores (finding lines into a findings store, as the screen's replay
+ * does) and through the JSON printer and the report renderer.  Recordings
  * are handed between people: the reader must fail cleanly, never crash.
  */
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "findings/findings_json.h"
 #include "out/json_out.h"
 #include "record/replay.h"
 
@@ -32,19 +34,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     .keep_exited_ns = 1000000000ull, .stack_cap = 256,
 				     .agg_cap = 256 };
 	struct engine *e = engine_new(&cfg);
+	struct findings *f = findings_new(&(struct findings_config){ .history_cap = 8 });
+	struct finding list[16];
+	struct findings_health h;
 	struct pl_source *src;
 	char err[256];
 	bool damaged;
 
-	if (!e)
-		return 0;
+	if (!e || !f)
+		goto out;
 	src = replay_source_new_mem(data, size, (struct pl_sink){ on_event, e }, e, err, sizeof(err));
 	if (src) {
+		replay_on_finding(src, findings_json_apply, f);
 		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
 			;
+		findings_list(f, list, 16, true);
+		findings_health(f, &h);
 		replay_problem(src, &damaged);
 		source_free(src);
 	}
+out:
+	findings_free(f);
 	engine_free(e);
 	return 0;
 }

@@ -17,7 +17,8 @@ import os
 import subprocess
 import time
 
-from harness import Workload, helper, root_block_device, running, scratch_dir
+from harness import Workload, children as _children, helper, root_block_device, running, \
+    scratch_dir, stop_process as _stop
 
 STRESS_TIMEOUT = "30s"
 
@@ -35,30 +36,6 @@ def _wait_open(pl, rule, timeout):
 
 def _evidence(f, kind):
     return [v for v in f["evidence"] if v.get("kind") == kind]
-
-
-def _stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _children(pid):
-    """Pids whose parent is pid (stress-ng's workers), from /proc."""
-    kids = set()
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        kids.add(int(d))
-            except (OSError, IndexError, ValueError):
-                pass
-    return kids
 
 
 def _check_finding_shape(f):

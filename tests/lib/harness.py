@@ -196,6 +196,31 @@ def start_helper(name, *args, **kw):
     return Workload([helper(name), *args], **kw)
 
 
+def stop_process(proc):
+    """Terminate a Popen'd workload and reap it (killed if it lingers)."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def children(pid):
+    """Pids whose parent is pid (a stress-ng's workers), from /proc."""
+    kids = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        kids.add(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return kids
+
+
 def root_block_device():
     """Name of the whole-disk block device backing / (e.g. "vda"), by major:minor."""
     st = os.stat("/")

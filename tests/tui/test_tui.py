@@ -25,7 +25,7 @@ START_TIMEOUT = 60
 
 TITLES = [("d", "Dashboard"), ("t", "Timeline"), ("p", "Process tree"), ("e", "Events"),
           ("s", "Stacks"), ("h", "Hot functions"), ("a", "AI insight"), ("?", "Help: keys"),
-          ("L", "Log: stderr")]
+          ("!", "Open and ongoing"), ("L", "Log: stderr")]
 
 
 def tmux(*args, check=True):

@@ -935,6 +935,111 @@ static void test_rec_command_fills_placeholders(void **state)
 	assert_string_equal(cmd, "pstree -p {pid}");
 }
 
+/* Transitions seen[from..] into a store fed the replay way. */
+static int replay_into(const struct fx *x, int from, struct findings *rp)
+{
+	for (int i = from; i < x->nseen; i++) {
+		json_object *o = findings_json_finding(&x->seen[i].fd);
+		struct finding back;
+
+		assert_int_equal(findings_json_parse(o, &back), 0);
+		assert_int_equal(findings_apply(rp, &back), 0);
+		json_object_put(o);
+	}
+	return x->nseen;
+}
+
+static void assert_same_findings(struct findings *a, struct findings *b)
+{
+	struct finding la[8], lb[8];
+	size_t na = findings_list(a, la, 8, true), nb = findings_list(b, lb, 8, true);
+	struct findings_health ha, hb;
+
+	assert_true(na > 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		char ida[300], idb[300];
+
+		assert_int_equal(la[i].id, lb[i].id);
+		assert_ptr_equal(la[i].rule, lb[i].rule);
+		assert_int_equal(la[i].state, lb[i].state);
+		assert_int_equal(la[i].severity, lb[i].severity);
+		assert_int_equal(la[i].start_sec, lb[i].start_sec);
+		assert_int_equal(la[i].end_sec, lb[i].end_sec);
+		assert_int_equal(la[i].subject.scope, lb[i].subject.scope);
+		assert_int_equal(la[i].subject.pid, lb[i].subject.pid);
+		assert_string_equal(la[i].subject.name, lb[i].subject.name);
+		assert_true(fabs(la[i].value - lb[i].value) < 0.01);
+		assert_int_equal(la[i].nev, lb[i].nev);
+		for (int k = 0; k < la[i].nev; k++) {
+			findings_evidence_id(&la[i].ev[k], ida, sizeof(ida));
+			findings_evidence_id(&lb[i].ev[k], idb, sizeof(idb));
+			assert_string_equal(ida, idb);
+			assert_int_equal(la[i].ev[k].start_ns, lb[i].ev[k].start_ns);
+		}
+	}
+	findings_health(a, &ha);
+	findings_health(b, &hb);
+	assert_int_equal(ha.score, hb.score);
+	assert_int_equal(ha.nopen, hb.nopen);
+}
+
+/* A recording's finding lines, read back and applied, give the replay the
+ * same findings (and health) the live run had, open and then cleared. */
+static void test_json_round_trip_into_a_replay_store(void **state)
+{
+	const struct findings_rule *r = findings_rule_by_id("slow_io_dominator");
+	struct fx *x = fx_new(0);
+	struct findings *rp = findings_new(&(struct findings_config){ 0 });
+	json_object *bad;
+	struct finding fd;
+	int done;
+
+	(void)state;
+	assert_non_null(rp);
+	ticks(x, r, 90, r->fire_after_s);
+	done = replay_into(x, 0, rp);
+	assert_true(findings_open_count(rp) > 0);
+	assert_same_findings(x->f, rp);
+	ticks(x, r, 0, r->clear_after_s);
+	assert_true(x->nseen > done);
+	replay_into(x, done, rp);
+	assert_int_equal(findings_open_count(rp), 0);
+	assert_same_findings(x->f, rp);
+	/* Not a finding, or a rule this build does not know: refused. */
+	bad = json_tokener_parse("{\"type\":\"finding\",\"id\":3,\"rule\":\"no_such_rule\"}");
+	assert_int_equal(findings_json_parse(bad, &fd), -EINVAL);
+	json_object_put(bad);
+	bad = json_tokener_parse("{\"type\":\"mark\",\"id\":3,\"rule\":\"slow_storage\"}");
+	assert_int_equal(findings_json_parse(bad, &fd), -EINVAL);
+	json_object_put(bad);
+	findings_free(rp);
+	fx_free(x);
+}
+
+/* Every open slot busy: the replayed finding is refused and counted. */
+static void test_apply_counts_what_does_not_fit(void **state)
+{
+	struct findings *f = findings_new(&(struct findings_config){ 0 });
+	struct finding fd = { .rule = findings_rule_by_id("slow_storage"), .state = FINDING_OPEN,
+			      .severity = FINDING_WARNING, .end_sec = -1 };
+	struct findings_stats st;
+
+	(void)state;
+	for (int i = 0; i < FINDINGS_MAX_OPEN; i++) {
+		fd.id = (uint64_t)i + 1;
+		assert_int_equal(findings_apply(f, &fd), 0);
+	}
+	fd.id = FINDINGS_MAX_OPEN + 1;
+	assert_int_equal(findings_apply(f, &fd), -ENOSPC);
+	findings_stats(f, &st);
+	assert_int_equal(st.replay_dropped, 1);
+	assert_int_equal(findings_open_count(f), FINDINGS_MAX_OPEN);
+	fd.rule = NULL;
+	assert_int_equal(findings_apply(f, &fd), -EINVAL);
+	findings_free(f);
+}
+
 static void test_lost_rate_is_per_second(void **state)
 {
 	struct fx *x = fx_new(0);
@@ -975,6 +1080,8 @@ int main(void)
 		cmocka_unit_test(test_json_hostile_names),
 		cmocka_unit_test(test_rec_command_fills_placeholders),
 		cmocka_unit_test(test_lost_rate_is_per_second),
+		cmocka_unit_test(test_json_round_trip_into_a_replay_store),
+		cmocka_unit_test(test_apply_counts_what_does_not_fit),
 	};
 	int fails;
 

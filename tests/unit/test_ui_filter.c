@@ -113,6 +113,26 @@ static void test_processes(void **state)
 	filter_clear(&f);
 }
 
+/* cgroup:ID matches the 64-bit cgroup id events carry (evidence jumps). */
+static void test_cgroup(void **state)
+{
+	struct pl_event a = io("postgres", PL_EV_READ, PL_KIND_FILE, 42, "/var/lib/pg/base");
+	struct filter f = { 0 };
+	char err[128];
+
+	(void)state;
+	a.cgroup_id = 0x100000005ull;
+	assert_true(m("cgroup:4294967301", &a));
+	assert_false(m("cgroup:5", &a));
+	assert_true(m("!cgroup:5", &a));
+	assert_int_equal(filter_parse(&f, "cgroup:abc", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cgroup id"));
+	/* Not about processes: ignored there. */
+	assert_int_equal(filter_parse(&f, "cgroup:5", err, sizeof(err)), 0);
+	assert_true(filter_match_proc(&f, 42, "postgres", ""));
+	filter_clear(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_negation),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

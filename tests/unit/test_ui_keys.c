@@ -63,6 +63,13 @@ static void test_every_key_dispatches(void **state)
 	/* View keys only where they apply. */
 	assert_int_equal(keymap_lookup(&km, 'o', CTX_EVENTS), ACT_SORT);
 	assert_int_equal(keymap_lookup(&km, 'o', CTX_DASH), ACT_NONE);
+	/* ? is help everywhere but the findings view, where it explains; F1
+	 * is help there too. */
+	assert_int_equal(keymap_lookup(&km, '?', CTX_DASH), ACT_HELP);
+	assert_int_equal(keymap_lookup(&km, '?', CTX_DETAIL), ACT_HELP);
+	assert_int_equal(keymap_lookup(&km, '?', CTX_FINDINGS), ACT_EXPLAIN);
+	assert_int_equal(keymap_lookup(&km, K_F1, CTX_FINDINGS), ACT_HELP);
+	assert_int_equal(keymap_lookup(&km, '!', CTX_EVENTS), ACT_VIEW_FINDINGS);
 }
 
 static void test_no_duplicate_bindings(void **state)
@@ -112,6 +119,25 @@ static void test_rebind_from_config(void **state)
 	assert_int_equal(keymap_lookup(&km, 'q', CTX_DASH), ACT_PAUSE);
 	assert_int_equal(keymap_lookup(&km, 'd', CTX_EVENTS), ACT_VIEW_DASH);
 	config_free(c);
+}
+
+/* Rebinding help keeps ? out of the findings view (it explains there); a
+ * new key for help is refused where explain holds it. */
+static void test_rebind_keeps_view_overrides(void **state)
+{
+	struct keymap km;
+	char err[128];
+
+	(void)state;
+	keymap_init(&km);
+	assert_int_equal(keymap_rebind(&km, "help", "? F1 F2", err, sizeof(err)), 0);
+	assert_int_equal(keymap_lookup(&km, '?', CTX_DASH), ACT_HELP);
+	assert_int_equal(keymap_lookup(&km, '?', CTX_FINDINGS), ACT_EXPLAIN);
+	assert_int_equal(keymap_lookup(&km, K_F2, CTX_FINDINGS), ACT_HELP);
+	assert_int_equal(keymap_rebind(&km, "quit", "?", err, sizeof(err)), -EEXIST);
+	assert_int_equal(keymap_rebind(&km, "explain", "F5", err, sizeof(err)), 0);
+	assert_int_equal(keymap_lookup(&km, K_F5, CTX_FINDINGS), ACT_EXPLAIN);
+	assert_int_equal(keymap_lookup(&km, K_F5, CTX_DASH), ACT_NONE);
 }
 
 static int warn_count;
@@ -189,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_rebind_from_config),
 		cmocka_unit_test(test_rebind_warnings),
+		cmocka_unit_test(test_rebind_keeps_view_overrides),
 		cmocka_unit_test(test_dispatch),
 	};
 

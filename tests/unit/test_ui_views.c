@@ -15,7 +15,9 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include "findings/findings.h"
 #include "ui/crt.h"
+#include "ui/evidence_nav.h"
 #include "ui/tui_int.h"
 
 static struct engine *eng;
@@ -38,7 +40,8 @@ static size_t fake_folded(void *ctx, uint32_t pid, int role, char *buf, size_t s
 	(void)ctx;
 	(void)pid;
 	(void)role;
-	return (size_t)snprintf(buf, sz, "main;do_work;read_block 30\nmain;idle_loop 10\n");
+	return (size_t)snprintf(buf, sz, "main;do_work;read_block 30\nmain;idle_loop 10\n"
+				"main;vfs_read_[k];pipe_read_[k] 5\n");
 }
 
 static int fake_hot(void *ctx, uint32_t pid, struct tui_hot *out, int max, struct tui_hot_info *info)
@@ -377,6 +380,209 @@ static void test_too_small(void **state)
 	stop(t);
 }
 
+/* ---- findings: the dashboard pane, the view, evidence jumps ---- */
+
+static void add_finding(struct findings *f, uint64_t id, const char *rule, bool with_evidence)
+{
+	struct finding fd = { .id = id, .rule = findings_rule_by_id(rule), .state = FINDING_OPEN,
+			      .severity = FINDING_WARNING, .peak_severity = FINDING_WARNING,
+			      .start_sec = 0, .open_sec = 2, .last_sec = 2, .end_sec = -1,
+			      .value = 38, .peak = 52 };
+	struct finding_evidence *v = fd.ev;
+
+	fd.subject = (struct finding_subject){ .scope = FSCOPE_PROCESS, .pid = 100 };
+	snprintf(fd.subject.name, sizeof(fd.subject.name), "worker");
+	if (with_evidence) {
+		*v = (struct finding_evidence){ .kind = FEV_PROCESS, .pid = 100, .ppid = 1 };
+		snprintf(v++->name, sizeof(v->name), "worker");
+		*v = (struct finding_evidence){ .kind = FEV_DEVICE };
+		snprintf(v++->name, sizeof(v->name), "vda");
+		*v = (struct finding_evidence){ .kind = FEV_FILE };
+		snprintf(v++->name, sizeof(v->name), "/data/file.db");
+		*v++ = (struct finding_evidence){ .kind = FEV_STACK, .stack_id = 7 };
+		*v = (struct finding_evidence){ .kind = FEV_CGROUP, .cgroup_id = 5 };
+		snprintf(v++->name, sizeof(v->name), "/test.slice");
+		fd.nev = (int)(v - fd.ev);
+	}
+	assert_int_equal(findings_apply(f, &fd), 0);
+}
+
+/* Select the line holding text, the way a user would: / then Enter. */
+static void search_for(struct tui *t, const char *text)
+{
+	tui_key(t, '/', NULL);
+	for (const char *p = text; *p; p++)
+		tui_key(t, (unsigned char)*p, NULL);
+	frame(t, K_ENTER);
+}
+
+static void test_findings(void **state)
+{
+	struct findings *f = findings_new(&(struct findings_config){ 0 });
+	struct tui_env env = { .stack_frames = fake_frames, .folded_stacks = fake_folded };
+	const struct findings_rule *slow = findings_rule_by_id("slow_storage");
+	struct tui *t;
+
+	(void)state;
+	assert_non_null(f);
+	env.findings = f;
+	t = start(&env, 80, 24);
+	frame(t, 0);
+	SEE("health 100/100: no open findings");
+	add_finding(f, 1, "slow_storage", true);
+	snap_take(t); /* the pane reads the store once per refresh */
+	frame(t, 'd');
+	/* One storage warning: 100 - 40 x 0.5 (docs/findings.md, health score). */
+	SEE("health 80/100: -20 storage (Slow storage I/O, warning)");
+	SEE("warning");
+	SEE("Slow storage I/O");
+	SEE("pid 100 worker");
+	/* More than the pane holds: counted, never cut silently. */
+	add_finding(f, 2, "psi_cpu", false);
+	add_finding(f, 3, "psi_memory", false);
+	add_finding(f, 4, "runq_latency", false);
+	add_finding(f, 5, "spawn_storm", false);
+	snap_take(t);
+	frame(t, 'd');
+	SEE("+3 more (! lists every finding)");
+
+	frame(t, '!');
+	SEE("Findings");
+	SEE("Open and ongoing");
+	SEE("F1:help"); /* ? explains here: the hint names the key that helps */
+	SEE("evidence: pid:100 dev:vda file:/data/file.db stk#7 cg:/test.slice");
+	SEE("Run-queue");
+	/* Enter on a finding expands it: explanation, evidence, recommendations. */
+	search_for(t, "Slow storage I/O");
+	frame(t, K_ENTER);
+	SEE(slow->explain[0] ? "Reads, writes or syncs" : "?");
+	SEE("[read-only]");
+	SEE("(Enter: go there)");
+	/* ? explains the rule: thresholds and timing; F1 stays help. */
+	frame(t, '?');
+	SEE("Finding #1 explained");
+	SEE("warning  at or above 10 ops/s");
+	SEE("critical at or above 100 ops/s");
+	SEE("fires after 3 consecutive seconds over; clears after 10 seconds under");
+	frame(t, K_ESC);
+	frame(t, K_F1);
+	SEE("Help: keys");
+	search_for(t, "Findings view");
+	SEE("explain the selected finding");
+	frame(t, K_ESC);
+	SEE("Open and ongoing");
+
+	/* Enter on each evidence ID goes to its entity. */
+	search_for(t, "pid:100 worker");
+	frame(t, K_ENTER);
+	SEE("Process 100");
+	frame(t, K_ESC);
+	/* Back from the evidence, ? explains the finding searched for; on the
+	 * health line, the finding behind its main reason. */
+	search_for(t, "ops/s (warn");
+	frame(t, '?');
+	SEE("Finding #1 explained");
+	frame(t, K_ESC);
+	frame(t, K_HOME);
+	frame(t, '?');
+	SEE("Finding #1 explained");
+	frame(t, K_ESC);
+	search_for(t, "dev:vda   ");
+	frame(t, K_ENTER);
+	assert_string_equal(t->filter.src, "type:block file:vda");
+	SEE("filtered: 1 shown");
+	SEE("block blkdev     100 worker");
+	frame(t, K_ESC);
+	search_for(t, "file:/data/file.db   ");
+	frame(t, K_ENTER);
+	assert_string_equal(t->filter.src, "file:/data/file.db");
+	SEE("filtered: 300 shown");
+	frame(t, K_ESC);
+	search_for(t, "cg:/test.slice   ");
+	frame(t, K_ENTER);
+	assert_string_equal(t->filter.src, "cgroup:5");
+	SEE("filtered: 300 shown"); /* the reads were made in cgroup 5, the block request not */
+	frame(t, K_ESC);
+	search_for(t, "stk#7   ");
+	frame(t, K_ENTER);
+	SEE("Stacks");
+	SEE("pipe_read_[k]");     /* selected and expanded: its frames listed */
+	SEE("vfs_read_[k]");
+	stop(t);
+	findings_free(f);
+}
+
+/* An answer citing evidence, as the AI provider formats it. */
+static int fake_ai_ids(void *ctx, char *buf, size_t sz)
+{
+	(void)ctx;
+	snprintf(buf, sz, "[warning] worker waits on its file\n1. slow reads [observed]\n"
+		 "   evidence: io#3 pid:100 stk#2 (never sent)\nnext: look at vda");
+	return 1;
+}
+
+/* The wide dashboard has a health and findings pane of its own; the AI
+ * view's Enter jumps from an answer's evidence line. */
+static void test_findings_wide_and_ai_jump(void **state)
+{
+	struct findings *f = findings_new(&(struct findings_config){ 0 });
+	struct tui_env env = { .ai_summary = fake_ai_ids };
+	struct tui *t;
+
+	(void)state;
+	assert_non_null(f);
+	env.findings = f;
+	add_finding(f, 1, "slow_storage", true);
+	add_finding(f, 2, "psi_cpu", false);
+	t = start(&env, 200, 50);
+	frame(t, 0);
+	SEE("Health and findings");
+	/* storage warning and cpu warning: 100 - 40 x 0.5 - 30 x 0.5 */
+	SEE("health 65/100");
+	SEE("CPU pressure");
+	NOT_SEE("more (! lists");
+	frame(t, 'a');
+	frame(t, K_HOME);
+	frame(t, K_DOWN);
+	frame(t, K_DOWN); /* the evidence line: io#3 leads nowhere, pid:100 does */
+	frame(t, K_ENTER);
+	SEE("Process 100");
+	frame(t, K_ESC);
+	frame(t, K_DOWN);
+	frame(t, K_ENTER);
+	SEE("no evidence ID on this line");
+	stop(t);
+	findings_free(f);
+}
+
+/* The same jumps from the AI's IDs; the prompt's ordinals are refused with
+ * a reason, never taken for store ids. */
+static void test_evidence_ids_from_ai(void **state)
+{
+	struct tui_env env = { .ai_summary = fake_ai };
+	struct tui *t = start(&env, 100, 30);
+	char why[300];
+
+	(void)state;
+	frame(t, 0);
+	assert_true(tui_goto_evidence(t, "[PID 100]", EVID_AI, why, sizeof(why)));
+	frame(t, 0);
+	SEE("Process 100");
+	assert_false(tui_goto_evidence(t, "stk#2", EVID_AI, why, sizeof(why)));
+	assert_non_null(strstr(why, "prompt"));
+	assert_false(tui_goto_evidence(t, "io#3", EVID_AI, why, sizeof(why)));
+	assert_false(tui_goto_evidence(t, "hello", EVID_FINDINGS, why, sizeof(why)));
+	assert_non_null(strstr(why, "not an evidence ID"));
+	assert_false(tui_goto_evidence(t, "pid:abc", EVID_FINDINGS, why, sizeof(why)));
+	assert_false(tui_goto_evidence(t, "cg:/x", EVID_FINDINGS, why, sizeof(why)));
+	assert_non_null(strstr(why, "cgroup id is not known"));
+	assert_true(tui_goto_evidence_in(t, "   evidence: io#3 (never sent) pid:100", EVID_AI, why,
+					 sizeof(why)));
+	assert_false(tui_goto_evidence_in(t, "no ids here", EVID_AI, why, sizeof(why)));
+	assert_string_equal(why, "no evidence ID on this line");
+	stop(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +590,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_without_providers, per_test_teardown),
 		cmocka_unit_test_teardown(test_mouse, per_test_teardown),
 		cmocka_unit_test_teardown(test_too_small, per_test_teardown),
+		cmocka_unit_test_teardown(test_findings, per_test_teardown),
+		cmocka_unit_test_teardown(test_evidence_ids_from_ai, per_test_teardown),
+		cmocka_unit_test_teardown(test_findings_wide_and_ai_jump, per_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
