@@ -485,6 +485,7 @@ static int start_ai(struct session *s)
 		.threshold_ns = s->o->threshold_ns, .block_threshold_ns = s->o->block_threshold_ns,
 		.pmu = s->ld && s->ld->pmu_on ? s->ld->pmu.event : "off",
 		.emit = ai_emit, .emit_ctx = s, .log = s->o->verbose ? ai_log : NULL,
+		.findings = s->findings,
 	};
 
 	if (!s->ai_cfg || !(s->ai_cfg->enabled || s->ai_cfg->dry_run))

@@ -243,6 +243,7 @@ static int take_snapshot(struct ai_worker *w, struct ai_snapshot *s, bool mark)
 		.win_s = w->cfg.interval_s, .full_cmdline = w->cfg.full_cmdline, .mark = mark,
 		.threshold_ns = w->o.threshold_ns, .block_threshold_ns = w->o.block_threshold_ns,
 		.pmu = w->pmu, .drops = w->o.drops, .drops_ctx = w->o.drops_ctx,
+		.findings = w->o.findings,
 	};
 
 	return ai_snapshot_take(&so, s);
@@ -773,6 +774,12 @@ static int evidence_of(const struct ai_snapshot *s, const char *id, struct ai_ev
 	} else if (!strncmp(id, "dev#", 4) && n >= 1 && n <= (unsigned long)s->ndevs) {
 		*e = (struct ai_evidence){ .kind = AI_EV_DEV };
 		snprintf(e->name, sizeof(e->name), "%s", s->devs[n - 1].name);
+	} else if (!strncmp(id, "fnd#", 4) && n >= 1 && n <= (unsigned long)s->nfindings) {
+		const struct finding *fd = &s->findings[n - 1];
+
+		*e = (struct ai_evidence){ .kind = AI_EV_FINDING, .finding_id = fd->id,
+					   .pid = fd->subject.scope == FSCOPE_PROCESS ? fd->subject.pid : 0 };
+		snprintf(e->name, sizeof(e->name), "%s", fd->rule ? fd->rule->id : "?");
 	} else {
 		return -ENOENT;
 	}

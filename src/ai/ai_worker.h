@@ -81,14 +81,15 @@ struct ai_view {
 
 /* What an evidence id in the latest answer points at (for a jump in the
  * TUI: highlight the process, open the stack). */
-enum ai_evidence_kind { AI_EV_PID, AI_EV_IO, AI_EV_STACK, AI_EV_HOT, AI_EV_DEV };
+enum ai_evidence_kind { AI_EV_PID, AI_EV_IO, AI_EV_STACK, AI_EV_HOT, AI_EV_DEV, AI_EV_FINDING };
 
 struct ai_evidence {
 	enum ai_evidence_kind kind;
 	uint32_t pid;                  /* 0 for devices */
 	uint32_t ustack_id, kstack_id; /* stacks */
 	uint8_t role;                  /* stacks: enum stack_role */
-	char name[160];                /* file, device or function (raw: sanitize to show) */
+	uint64_t finding_id;           /* findings: the rule engine's id */
+	char name[160];                /* file, device, function or rule id (raw: sanitize to show) */
 };
 
 struct ai_worker_opts {
@@ -100,6 +101,7 @@ struct ai_worker_opts {
 	const char *pmu;               /* the sampling event, or "off" (copied) */
 	uint64_t (*drops)(void *ctx);  /* events the source lost; may be NULL */
 	void *drops_ctx;
+	struct findings *findings;     /* the rule engine ([findings]); NULL: none */
 	/* Each answer as {"type":"ai",...}, each failure or pause as
 	 * {"type":"ai_status",...}; the callback owns the object (put it).
 	 * Runs on the worker thread. */

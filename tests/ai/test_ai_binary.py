@@ -68,6 +68,53 @@ def test_json_ai_line_request_shape_and_secrets():
     assert summary["type"] == "summary"
 
 
+def _until(pred, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_findings_reach_the_prompt_and_verify():
+    """A finding the real rule engine raised (stress-ng --fork: spawn_storm) reaches
+    the request body as an fnd#N line naming its parent with the prompt's pid:N id,
+    and an answer citing fnd#1 and that pid is verified."""
+    cited = dict(GOOD_ANSWER, headline="a fork storm drives the load", findings=[{
+        "title": "Fork storm", "category": "cpu", "certainty": "observed",
+        "evidence": ["fnd#1"], "explanation": "fnd#1: the rule engine saw it"}])
+    with OpenAIServer([answer(cited)]) as srv:
+        with harness.running("--no-pmu", "-t", "1s", "--ai-url", srv.base_url, "--ai-model",
+                             "tiny", "--ai-interval", "5", env=_env()) as pl:
+            st = subprocess.Popen(["stress-ng", "--fork", "1", "--timeout", "40s", "--quiet"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                f = pl.wait_for(lambda e: e.get("type") == "finding"
+                                and e.get("rule") == "spawn_storm", 30, "spawn_storm finding")
+
+                def asked_about_it():
+                    return [r for r in srv.chat_requests()
+                            if "spawn_storm" in r["json"]["messages"][1]["content"]]
+                req = _until(asked_about_it, 40, "a request carrying the finding")[0]
+                line = pl.wait_for(lambda e: e.get("type") == "ai" and e["findings"]
+                                   and e["findings"][0]["verified"], 40, "a verified answer")
+            finally:
+                st.kill()
+                st.wait()
+            pl.stop()
+    user = req["json"]["messages"][1]["content"]
+    fline = [x for x in user.splitlines() if x.startswith("fnd#") and "spawn_storm" in x][0]
+    assert "[findings] perflens' rule engine: health=" in user, user
+    parent = [v for v in f["evidence"] if v.get("kind") == "process"][0]
+    assert f"pid:{parent['pid']} " in fline, (fline, parent)
+    assert "stress-ng" in fline, fline
+    assert user.index("[findings]") < user.index("</data>")
+    assert line["findings"][0]["evidence"] == ["fnd#1"], line
+    assert line["unverified"] == 0, line
+
+
 def test_dry_run_prints_scrubbed_body_and_sends_nothing():
     with OpenAIServer([answer()]) as srv:
         p = subprocess.run([harness.PERFLENS, "--ai-url", srv.base_url, "--ai-model", "tiny",
