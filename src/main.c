@@ -84,6 +84,7 @@ struct session {
 	struct cast cast;              /* --cast: the screen */
 	struct ai_config *ai_cfg;      /* resolved before any thread started */
 	struct ai_worker *ai;          /* NULL when AI is off */
+	struct ai_store *ai_store;     /* the answers: live with AI on, and in replay */
 	double duration_s;             /* -d, or what the session chose; 0: until stopped */
 	bool stopped;
 };
@@ -380,7 +381,8 @@ static int tui_session(struct session *s)
 		.stop = &stop_requested,
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
 	};
-	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai };
+	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai,
+				      .ai_store = s->ai_store, .ai_recorded = !s->ld };
 	int rc;
 
 	pmu_event_name(s, prov.pmu_event, sizeof(prov.pmu_event));
@@ -456,6 +458,7 @@ static void close_session(struct session *s)
 	ai_worker_free(s->ai); /* after the consumer: its tap points into it */
 	stack_resolver_stop(&s->res);
 	source_free(s->src);
+	ai_store_free(s->ai_store); /* after the worker and the replay source that fill it */
 	json_object_put(s->ready);
 }
 
@@ -490,7 +493,8 @@ static int start_ai(struct session *s)
 
 	if (!s->ai_cfg || !(s->ai_cfg->enabled || s->ai_cfg->dry_run))
 		return 0;
-	s->ai = ai_worker_new(&ao);
+	ao.store = s->ai_store = ai_store_new(0);
+	s->ai = s->ai_store ? ai_worker_new(&ao) : NULL;
 	ai_config_wipe(s->ai_cfg); /* the worker has its copy of the key */
 	if (!s->ai || engine_add_tap(s->eng, ai_worker_tap(s->ai))) {
 		fprintf(stderr, "perflens: cannot start the AI client\n");
@@ -566,8 +570,14 @@ static int run_replay(struct session *s)
 		goto out;
 	}
 	s->ready = json_object_get(ready);
-	if (!s->o->json)
+	if (!s->o->json) {
 		replay_set_speed(s->src, s->o->replay_speed);
+		if (!(s->ai_store = ai_store_new(0))) {
+			fprintf(stderr, "perflens: out of memory\n");
+			goto out;
+		}
+		replay_set_ai_store(s->src, s->ai_store);
+	}
 	if (start_outputs(s, NULL))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "format.h"
 #include "tick_apply.h"
+#include "../ai/ai_store.h"
 #include "../util/monotime.h"
 
 #define REPLAY_BATCH 65536 /* events per drain when not paced */
@@ -48,6 +49,7 @@ struct replay {
 	uint64_t clock_ts, anchor_ts, anchor_wall;
 	uint64_t decode_errors;
 	json_object *marks, *ai, *findings, *end;
+	struct ai_store *ai_store;  /* NULL: recorded answers only kept as JSON */
 	bool eof;
 };
 
@@ -276,15 +278,17 @@ static void seed_procs(struct replay *r, const struct rec_frame_view *f)
 	json_object_put(procs);
 }
 
-static void keep_json(json_object **arr, const struct rec_frame_view *f)
+/* Keep a side frame's object in arr; it is returned (owned by arr), or NULL. */
+static json_object *keep_json(json_object **arr, const struct rec_frame_view *f)
 {
 	json_object *o = parse_json(f);
 
 	if (!o)
-		return;
+		return NULL;
 	if (!*arr)
 		*arr = json_object_new_array();
 	json_object_array_add(*arr, o);
+	return o;
 }
 
 static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
@@ -309,6 +313,8 @@ static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 /* Frames that are not events: handle them; an EVENTS frame becomes the cursor. */
 static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 {
+	json_object *ai;
+
 	switch (f->type) {
 	case REC_PROCS:
 		seed_procs(r, f);
@@ -327,7 +333,9 @@ static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 		keep_json(&r->marks, f);
 		break;
 	case REC_AI:
-		keep_json(&r->ai, f);
+		ai = keep_json(&r->ai, f);
+		if (ai && r->ai_store)
+			ai_store_add_json(r->ai_store, ai);
 		break;
 	case REC_FINDING:
 		keep_json(&r->findings, f);
@@ -559,6 +567,11 @@ const char *replay_problem(struct pl_source *s, bool *damaged)
 json_object *replay_marks(struct pl_source *s)
 {
 	return ((struct replay *)s)->marks;
+}
+
+void replay_set_ai_store(struct pl_source *s, struct ai_store *store)
+{
+	((struct replay *)s)->ai_store = store;
 }
 
 json_object *replay_ai(struct pl_source *s)

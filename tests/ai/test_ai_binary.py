@@ -148,3 +148,47 @@ def test_ai_view_in_tmux_and_quit_during_hung_request():
             assert time.time() - t0 <= 1.5, time.time() - t0
         finally:
             s.close()
+
+
+def test_replay_shows_recorded_answers_as_the_clock_reaches_them():
+    """Record a run with an AI answer from the local server, replay it in tmux: the
+    AI view says the answers are recorded and that r cannot ask, shows nothing
+    before the replay clock reaches the answer, then the headline with its time,
+    the evidence with what it pointed at (the id never sent marked unverified),
+    and the history with the token use."""
+    import test_tui  # the tmux driver
+    tmp = tempfile.mkdtemp(prefix="plai-rp-")
+    os.chmod(tmp, 0o755)
+    rec = os.path.join(tmp, "ai.plrec")
+    with OpenAIServer([answer(GOOD_ANSWER)]) as srv:
+        with harness.running("-t", "20ms", "--ai-url", srv.base_url, "--ai-model", "tiny",
+                             "--ai-interval", "5", "--record", rec, env=_env()) as pl:
+            w = harness.start_helper("plh_piperd", "--name", "plairp", *(["150"] * 6))
+            w.finish()
+            line = pl.wait_for(lambda e: e.get("type") == "ai", 40, "ai line")
+            time.sleep(1)
+            pl.stop()
+    assert line["ts"] >= 3, line   # late enough to see the view without it first
+    resolved = [r for r in line["findings"][0]["resolved"] if r]
+    s = test_tui.Screen(f"--replay {rec} --speed 1", 160, 50)
+    try:
+        s.wait_text("REPLAY", 30)
+        s.keys("a")
+        first = s.wait_text("r is unavailable in replay", 10)
+        assert GOOD_ANSWER["headline"][:40] not in first, first
+        assert "no AI answer recorded up to this point" in first, first
+        text = s.wait_for(lambda t: GOOD_ANSWER["headline"][:40] in t, 40, "the recorded headline")
+        assert f"(t+{int(line['ts'])}s)" in text, text
+        assert "Latest recorded answer" in text and "History" in text, text
+        assert "never sent: unverified" in text, text   # pid:4200 was never in the prompt
+        for r in resolved:
+            assert r[:30] in text, (r, text)
+        tokens = line["usage"]
+        assert f"{tokens['prompt_tokens']} prompt + {tokens['completion_tokens']} answer" in text
+        assert "iostat -x 1 5" in text
+        s.keys("q")
+        assert s.wait_exit(10) == 0
+    finally:
+        s.close()
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)

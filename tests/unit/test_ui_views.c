@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "ai/ai_store.h"
 #include "engine.h"
 #include "ui/crt.h"
 #include "ui/tui_int.h"
@@ -93,6 +94,42 @@ static int fake_ai(void *ctx, char *buf, size_t sz)
 	(void)ctx;
 	snprintf(buf, sz, "The disk is slow: vda p99 3ms.\n\x1b[31mnot red");
 	return 1;
+}
+
+static int fake_ai_status(void *ctx, char *buf, size_t sz)
+{
+	(void)ctx;
+	snprintf(buf, sz, "idle: no material change\nstreaming: half a \x1b[2Jheadline");
+	return 1;
+}
+
+/* One answer in an AI answers store, as the worker or a replay adds it;
+ * raw escapes in it must still be defused when drawn. */
+static struct ai_store *fake_ai_store(void)
+{
+	struct ai_store *s = ai_store_new(4);
+	struct ai_record *r = calloc(1, sizeof(*r));
+	struct ai_finding *f;
+
+	assert_non_null(s);
+	assert_non_null(r);
+	r->ts = 42.9;
+	snprintf(r->answer.headline, sizeof(r->answer.headline), "The disk is slow: vda p99 3ms.");
+	r->answer.severity = AI_SEV_WARNING;
+	r->answer.nfindings = 1;
+	f = &r->answer.findings[0];
+	snprintf(f->title, sizeof(f->title), "Slow vda");
+	snprintf(f->explanation, sizeof(f->explanation), "\x1b[31mnot red");
+	f->nevidence = 2;
+	snprintf(f->evidence[0], AI_ID_LEN, "pid:77");
+	snprintf(f->evidence[1], AI_ID_LEN, "stk#9");
+	f->evidence_sent[0] = true;
+	snprintf(r->resolved[0][0], AI_RESOLVED_LEN, "worker[77]");
+	r->prompt_tokens = 1500;
+	r->completion_tokens = 90;
+	ai_store_add(s, r);
+	free(r);
+	return s;
 }
 
 /* ---- fixture ---- */
@@ -247,7 +284,7 @@ static void test_with_providers(void **state)
 	struct tui_env env = {
 		.stack_frames = fake_frames, .folded_stacks = fake_folded, .hot_functions = fake_hot,
 		.stuck_ops = fake_stuck, .dev_stats = fake_dev, .saturation = fake_sat,
-		.ai_summary = fake_ai,
+		.ai_summary = fake_ai, .ai_status = fake_ai_status, .ai_store = fake_ai_store(),
 	};
 	struct tui *t = start(&env, 200, 50);
 
@@ -287,9 +324,23 @@ static void test_with_providers(void **state)
 	SEE("crc32_loop");
 	SEE("cpu-clock");
 	frame(t, 'a');
-	SEE("The disk is slow");
+	SEE("idle: no material change");
+	SEE("^[[2Jheadline");
+	SEE("[warning] The disk is slow");
+	SEE("(t+42s)");
 	SEE("^[[31mnot red"); /* the escape is defused, the text kept */
+	SEE("pid:77  worker[77]");
+	SEE("stk#9  never sent: unverified");
+	SEE("1500 prompt + 90 answer");
+	SEE("History");
+	env.ai_recorded = true; /* the same store, replayed */
+	env.ai_status = NULL;
+	frame(t, 'a');
+	SEE("r is unavailable in replay");
+	SEE("Latest recorded answer");
+	NOT_SEE("idle: no material change");
 	stop(t);
+	ai_store_free(env.ai_store);
 }
 
 static void test_without_providers(void **state)
