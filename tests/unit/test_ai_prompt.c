@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ai/ai_anon.h"
+#include "ai/ai_evidence.h"
 #include "ai/ai_iostat.h"
 #include "ai/ai_prompt.h"
 #include "ai/ai_snapshot.h"
@@ -387,6 +388,40 @@ static void test_findings_snapshot(void **state)
 	findings_free(fs);
 }
 
+/* What a cited id pointed at: named from the snapshot the prompt came
+ * from, scrubbed and display-safe; nothing for an id it does not hold. */
+static void test_evidence_describe(void **state)
+{
+	struct fixture *f = *state;
+	struct finding *fd;
+	char out[96];
+	struct ai_evidence e;
+
+	snap(f, false);
+	fd = plant(&f->snap, "slow_storage", FINDING_CRITICAL);
+	ev_add(fd, FEV_PROCESS, "bad\x1b[2Jcomm " KEY)->pid = 4999;
+	ai_evidence_describe(&f->snap, "pid:4200", out, sizeof(out));
+	assert_string_equal(out, "pl-workload[4200]");
+	ai_evidence_describe(&f->snap, "io#1", out, sizeof(out));
+	assert_has(out, "pl-workload[4200] read /srv/data/table.db");
+	ai_evidence_describe(&f->snap, "stk#1", out, sizeof(out));
+	assert_has(out, "[4200] slow at pread64");
+	ai_evidence_describe(&f->snap, "dev#1", out, sizeof(out));
+	assert_string_equal(out, "device sda, 97% busy");
+	ai_evidence_describe(&f->snap, "fnd#1", out, sizeof(out));
+	assert_string_equal(out, "finding: Slow storage I/O (critical)");
+	assert_int_equal(ai_evidence_of(&f->snap, "fnd#1", &e), 0);
+	assert_int_equal(e.kind, AI_EV_FINDING);
+	assert_string_equal(e.name, "slow_storage");
+	ai_evidence_describe(&f->snap, "pid:4999", out, sizeof(out));
+	assert_lacks(out, "\x1b");
+	assert_lacks(out, KEY);
+	ai_evidence_describe(&f->snap, "io#99", out, sizeof(out));
+	assert_string_equal(out, "");
+	ai_evidence_describe(&f->snap, "fnd#2", out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
 static void test_fingerprint(void **state)
 {
 	struct fixture *f = *state;
@@ -529,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_findings_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_anonymize, setup, teardown),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_iostat),
