@@ -1,12 +1,14 @@
 /*
  * libFuzzer target: arbitrary bytes as a recording, replayed into fresh
- * stores and through the JSON printer and the report renderer.  Recordings
+ * stores (the AI answers store included, as the TUI replays) and through
+ * the JSON printer and the report renderer.  Recordings
  * are handed between people: the reader must fail cleanly, never crash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ai/ai_store.h"
 #include "engine.h"
 #include "out/json_out.h"
 #include "record/replay.h"
@@ -32,19 +34,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     .keep_exited_ns = 1000000000ull, .stack_cap = 256,
 				     .agg_cap = 256 };
 	struct engine *e = engine_new(&cfg);
+	struct ai_store *answers = ai_store_new(4);
+	struct ai_record *latest = malloc(sizeof(*latest));
 	struct pl_source *src;
 	char err[256];
 	bool damaged;
 
-	if (!e)
-		return 0;
+	if (!e || !answers || !latest)
+		goto out;
 	src = replay_source_new_mem(data, size, (struct pl_sink){ on_event, e }, e, err, sizeof(err));
 	if (src) {
+		replay_set_ai_store(src, answers);
 		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
 			;
+		ai_store_list(answers, latest, 1);
 		replay_problem(src, &damaged);
 		source_free(src);
 	}
+out:
+	free(latest);
+	ai_store_free(answers);
 	engine_free(e);
 	return 0;
 }
