@@ -9,6 +9,21 @@
 #include "../util/sanitize.h"
 #include "../util/scrub.h"
 
+static const char *const kind_names[] = { "pid", "io", "stack", "hot", "dev", "finding" };
+
+const char *ai_evidence_kind_name(enum ai_evidence_kind k)
+{
+	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+}
+
+int ai_evidence_kind_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(name, kind_names[i]))
+			return (int)i;
+	return -1;
+}
+
 static unsigned long id_number(const char *id)
 {
 	const char *d = strpbrk(id, "0123456789");

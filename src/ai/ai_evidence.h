@@ -22,6 +22,11 @@ struct ai_evidence {
 	char name[160];                /* file, device, function or rule id (raw: sanitize to show) */
 };
 
+/* "pid", "io", "stack", "hot", "dev", "finding". */
+const char *ai_evidence_kind_name(enum ai_evidence_kind k);
+/* The kind named so, or -1. */
+int ai_evidence_kind_of(const char *name);
+
 /* A normalised id (ai_id_normalize) -> what it points at.  0 or -ENOENT. */
 int ai_evidence_of(const struct ai_snapshot *s, const char *id, struct ai_evidence *out);
 /* A short description of what the id points at ("postgres[812]",

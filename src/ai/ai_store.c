@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,21 @@ void ai_store_stats(struct ai_store *s, struct ai_store_stats *out)
 
 /* ---- the {"type":"ai"} line ------------------------------------------------------ */
 
+/* {"kind":"pid","pid":812} or {"kind":"dev","name":"sda"}: what a jump needs. */
+static json_object *target_json(const struct ai_evidence *e)
+{
+	json_object *o = json_object_new_object();
+
+	ai_json_add(o, "kind", json_object_new_string(ai_evidence_kind_name(e->kind)));
+	if (e->pid)
+		ai_json_add(o, "pid", json_object_new_int64(e->pid));
+	if (e->name[0])
+		ai_json_add(o, "name", json_object_new_string(e->name));
+	if (e->kind == AI_EV_FINDING)
+		ai_json_add(o, "finding_id", json_object_new_int64((int64_t)e->finding_id));
+	return o;
+}
+
 json_object *ai_record_json(const struct ai_record *r, const char *label)
 {
 	json_object *o = json_object_new_object(), *a = ai_answer_json(&r->answer), *u, *f;
@@ -101,11 +117,15 @@ json_object *ai_record_json(const struct ai_record *r, const char *label)
 	json_object_put(a);
 	f = json_object_object_get(o, "findings");
 	for (int i = 0; i < r->answer.nfindings && f; i++) {
-		json_object *res = json_object_new_array();
+		json_object *res = json_object_new_array(), *tg = json_object_new_array();
 
-		for (int k = 0; k < r->answer.findings[i].nevidence; k++)
+		for (int k = 0; k < r->answer.findings[i].nevidence; k++) {
 			json_object_array_add(res, json_object_new_string(r->resolved[i][k]));
+			json_object_array_add(tg, r->answer.findings[i].evidence_sent[k]
+					      ? target_json(&r->target[i][k]) : NULL);
+		}
 		ai_json_add(json_object_array_get_idx(f, (size_t)i), "resolved", res);
+		ai_json_add(json_object_array_get_idx(f, (size_t)i), "targets", tg);
 	}
 	ai_json_add(o, "model", json_object_new_string(r->model));
 	ai_json_add(o, "format", json_object_new_string(r->format));
@@ -164,6 +184,22 @@ static void sent_ids(json_object *line, struct ai_ids *sent)
 	}
 }
 
+/* A recorded target: kind, pid, name (raw, as a live one; sanitize to show). */
+static void take_target(struct ai_evidence *e, json_object *o)
+{
+	int kind = ai_evidence_kind_of(ai_json_str(o, "kind"));
+	const char *name = ai_json_str(o, "name");
+	int64_t pid = get_int(o, "pid");
+
+	memset(e, 0, sizeof(*e));
+	if (kind < 0)
+		return;
+	e->kind = (enum ai_evidence_kind)kind;
+	e->pid = pid > 0 && pid <= UINT32_MAX ? (uint32_t)pid : 0;
+	e->finding_id = (uint64_t)get_int(o, "finding_id");
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+}
+
 static void take_resolved(struct ai_record *r, json_object *line)
 {
 	json_object *fs = ai_json_get(line, "findings", json_type_array);
@@ -171,11 +207,16 @@ static void take_resolved(struct ai_record *r, json_object *line)
 	for (int i = 0; i < r->answer.nfindings && fs; i++) {
 		json_object *f = json_object_array_get_idx(fs, (size_t)i);
 		json_object *res = ai_json_get(f, "resolved", json_type_array);
+		json_object *tg = ai_json_get(f, "targets", json_type_array);
 
-		for (int k = 0; k < r->answer.findings[i].nevidence && res; k++) {
-			const char *v = json_object_get_string(json_object_array_get_idx(res, (size_t)k));
+		for (int k = 0; k < r->answer.findings[i].nevidence; k++) {
+			const char *v = res ? json_object_get_string(
+						      json_object_array_get_idx(res, (size_t)k)) : NULL;
+			json_object *t = tg ? json_object_array_get_idx(tg, (size_t)k) : NULL;
 
 			sanitize_display(r->resolved[i][k], AI_RESOLVED_LEN, v ? v : "", v ? strlen(v) : 0);
+			if (t && json_object_is_type(t, json_type_object))
+				take_target(&r->target[i][k], t);
 		}
 	}
 }

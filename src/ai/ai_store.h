@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "ai_answer.h"
+#include "ai_evidence.h"
 
 #define AI_STORE_CAP 32
 #define AI_RESOLVED_LEN 96
@@ -29,6 +30,10 @@ struct ai_record {
 	/* What each cited id pointed at when it was asked ("postgres[812]",
 	 * "stk#2 postgres[812] at io_schedule"): display-safe, "" when unknown. */
 	char resolved[AI_MAX_ITEMS][AI_MAX_EVIDENCE][AI_RESOLVED_LEN];
+	/* The same as data, for a jump to the process, device or stack; valid
+	 * where evidence_sent.  Stack ids are the live run's: a replay has
+	 * its own, so recorded targets carry kind, pid and name only. */
+	struct ai_evidence target[AI_MAX_ITEMS][AI_MAX_EVIDENCE];
 	double latency_s;
 	int64_t prompt_tokens, completion_tokens;
 	bool usage_estimated;          /* the server sent no usage */

@@ -174,9 +174,11 @@ static void make_record(struct ai_worker *w, struct cycle *c, const struct ai_an
 	r->answer = *a;
 	for (int i = 0; i < a->nfindings; i++)
 		for (int k = 0; k < a->findings[i].nevidence; k++)
-			if (a->findings[i].evidence_sent[k])
+			if (a->findings[i].evidence_sent[k]) {
 				ai_evidence_describe(w->snap, a->findings[i].evidence[k],
 						     r->resolved[i][k], AI_RESOLVED_LEN);
+				ai_evidence_of(w->snap, a->findings[i].evidence[k], &r->target[i][k]);
+			}
 	r->latency_s = (double)(engine_now_ns() - c->t0) / 1e9;
 	r->prompt_tokens = u.prompt;
 	r->completion_tokens = u.completion;

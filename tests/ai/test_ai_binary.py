@@ -170,6 +170,10 @@ def test_replay_shows_recorded_answers_as_the_clock_reaches_them():
             pl.stop()
     assert line["ts"] >= 3, line   # late enough to see the view without it first
     resolved = [r for r in line["findings"][0]["resolved"] if r]
+    targets = line["findings"][0]["targets"]
+    assert [t is not None for t in targets] == [bool(r) for r in line["findings"][0]["resolved"]]
+    assert all(t["kind"] in ("pid", "io", "stack", "hot", "dev", "finding") and t.get("pid", 1) > 0
+               for t in targets if t), targets
     s = test_tui.Screen(f"--replay {rec} --speed 1", 160, 50)
     try:
         s.wait_text("REPLAY", 30)

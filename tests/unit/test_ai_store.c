@@ -102,6 +102,10 @@ static void test_json_round_trip(void **state)
 	f->evidence_sent[0] = f->evidence_sent[1] = true;
 	snprintf(r->resolved[0][0], AI_RESOLVED_LEN, "postgres[812]");
 	snprintf(r->resolved[0][1], AI_RESOLVED_LEN, "finding: Slow storage I/O (critical)");
+	r->target[0][0] = (struct ai_evidence){ .kind = AI_EV_PID, .pid = 812 };
+	r->target[0][1] = (struct ai_evidence){ .kind = AI_EV_FINDING, .finding_id = 7 };
+	snprintf(r->target[0][1].name, sizeof(r->target[0][1].name), "slow_storage");
+	r->target[0][2] = (struct ai_evidence){ .kind = AI_EV_DEV, .pid = 1 }; /* not sent: not recorded */
 	r->answer.unverified = 1;
 	r->answer.nsteps = 1;
 	snprintf(r->answer.steps[0].action, sizeof(r->answer.steps[0].action), "look");
@@ -129,6 +133,12 @@ static void test_json_round_trip(void **state)
 	assert_int_equal(back->answer.unverified, 1);
 	assert_string_equal(back->resolved[0][0], "postgres[812]");
 	assert_string_equal(back->resolved[0][1], "finding: Slow storage I/O (critical)");
+	assert_int_equal(back->target[0][0].kind, AI_EV_PID);
+	assert_int_equal(back->target[0][0].pid, 812);
+	assert_int_equal(back->target[0][1].kind, AI_EV_FINDING);
+	assert_int_equal(back->target[0][1].finding_id, 7);
+	assert_string_equal(back->target[0][1].name, "slow_storage");
+	assert_int_equal(back->target[0][2].pid, 0);
 	assert_string_equal(back->answer.steps[0].command, "iostat -x 1 5");
 	assert_int_equal(back->prompt_tokens, 100);
 	assert_true(back->usage_estimated);
