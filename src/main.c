@@ -84,6 +84,7 @@ struct session {
 	struct cast cast;              /* --cast: the screen */
 	struct ai_config *ai_cfg;      /* resolved before any thread started */
 	struct ai_worker *ai;          /* NULL when AI is off */
+	struct ai_store *ai_store;     /* the answers: live with AI on, and in replay */
 	double duration_s;             /* -d, or what the session chose; 0: until stopped */
 	bool stopped;
 };
@@ -381,7 +382,8 @@ static int tui_session(struct session *s)
 		.housekeeping = s->ld ? housekeeping : housekeeping_replay,
 		.findings = s->findings,
 	};
-	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai };
+	struct tui_providers prov = { .eng = s->eng, .res = &s->res, .ai = s->ai,
+				      .ai_store = s->ai_store, .ai_recorded = !s->ld };
 	int rc;
 
 	pmu_event_name(s, prov.pmu_event, sizeof(prov.pmu_event));
@@ -457,6 +459,7 @@ static void close_session(struct session *s)
 	ai_worker_free(s->ai); /* after the consumer: its tap points into it */
 	stack_resolver_stop(&s->res);
 	source_free(s->src);
+	ai_store_free(s->ai_store); /* after the worker and the replay source that fill it */
 	json_object_put(s->ready);
 }
 
@@ -486,11 +489,13 @@ static int start_ai(struct session *s)
 		.threshold_ns = s->o->threshold_ns, .block_threshold_ns = s->o->block_threshold_ns,
 		.pmu = s->ld && s->ld->pmu_on ? s->ld->pmu.event : "off",
 		.emit = ai_emit, .emit_ctx = s, .log = s->o->verbose ? ai_log : NULL,
+		.findings = s->findings,
 	};
 
 	if (!s->ai_cfg || !(s->ai_cfg->enabled || s->ai_cfg->dry_run))
 		return 0;
-	s->ai = ai_worker_new(&ao);
+	ao.store = s->ai_store = ai_store_new(0);
+	s->ai = s->ai_store ? ai_worker_new(&ao) : NULL;
 	ai_config_wipe(s->ai_cfg); /* the worker has its copy of the key */
 	if (!s->ai || engine_add_tap(s->eng, ai_worker_tap(s->ai))) {
 		fprintf(stderr, "perflens: cannot start the AI client\n");
@@ -569,11 +574,16 @@ static int run_replay(struct session *s)
 	if (!s->o->json) {
 		replay_set_speed(s->src, s->o->replay_speed);
 		s->findings = findings_new(&(struct findings_config){ 0 });
-		if (!s->findings)
+		s->ai_store = ai_store_new(0);
+		if (!s->findings || !s->ai_store) {
+			fprintf(stderr, "perflens: out of memory\n");
 			goto out;
-		/* Recorded findings, as the replay clock reaches them, into the
-		 * same store the live rules fill: the views read one thing. */
+		}
+		/* Recorded findings and AI answers, as the replay clock reaches
+		 * them, into the same stores the live run fills: the views read
+		 * one thing. */
 		replay_on_finding(s->src, findings_json_apply, s->findings);
+		replay_set_ai_store(s->src, s->ai_store);
 	}
 	if (start_outputs(s, NULL))
 		goto out;

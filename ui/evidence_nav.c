@@ -1,114 +1,13 @@
 #include "evidence_nav.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/ai/ai_ids.h"
 #include "../src/stack_resolver.h"
 #include "tui_int.h"
 
 #define NAV_MAX_FRAMES 64
-#define DOC_TEXT_MAX 1024
-
-static const struct {
-	const char *prefix;
-	enum evid_kind kind;
-} findings_prefixes[] = {
-	{ "pid:", EVK_PROCESS }, { "dev:", EVK_DEVICE }, { "file:", EVK_FILE },
-	{ "stk#", EVK_STACK },   { "cg:", EVK_CGROUP },  { "counter:", EVK_COUNTER },
-};
-
-/* The ID without what a list puts around it: "[pid:12]", " stk#3 (never sent)". */
-static void trim(const char *id, char *out, size_t sz)
-{
-	size_t n;
-	char *cut;
-
-	while (*id == ' ' || *id == '[')
-		id++;
-	snprintf(out, sz, "%s", id);
-	if ((cut = strstr(out, " (never sent)")))
-		*cut = '\0';
-	n = strlen(out);
-	while (n && (out[n - 1] == ' ' || out[n - 1] == ']'))
-		out[--n] = '\0';
-}
-
-static bool parse_number(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	v = strtoull(s, &end, 10);
-	if (*end || v == 0 || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_findings_id(const char *id, struct evid_ref *r, char *why, size_t whysz)
-{
-	for (size_t i = 0; i < sizeof(findings_prefixes) / sizeof(findings_prefixes[0]); i++) {
-		size_t n = strlen(findings_prefixes[i].prefix);
-		const char *rest = id + n;
-		uint64_t v;
-
-		if (strncmp(id, findings_prefixes[i].prefix, n))
-			continue;
-		r->kind = findings_prefixes[i].kind;
-		if (r->kind == EVK_PROCESS || r->kind == EVK_STACK) {
-			if (!parse_number(rest, UINT32_MAX, &v)) {
-				snprintf(why, whysz, "%s: not a number after %s", id, findings_prefixes[i].prefix);
-				return false;
-			}
-			*(r->kind == EVK_PROCESS ? &r->pid : &r->stack_id) = (uint32_t)v;
-		} else if (!*rest) {
-			snprintf(why, whysz, "%s: no name after the prefix", id);
-			return false;
-		}
-		snprintf(r->name, sizeof(r->name), "%s", r->kind == EVK_COUNTER ? id : rest);
-		return true;
-	}
-	snprintf(why, whysz, "'%s' is not an evidence ID (pid:N dev:NAME file:PATH stk#N cg:PATH)",
-		 id);
-	return false;
-}
-
-/* The AI's IDs: pid:N names a process as the findings do; the rest number
- * lines of the prompt. */
-static bool parse_ai_id(const char *id, struct evid_ref *r, char *why, size_t whysz)
-{
-	char norm[AI_ID_LEN];
-	uint64_t v;
-
-	if (!ai_id_normalize(id, norm, sizeof(norm))) {
-		snprintf(why, whysz, "'%s' is not an AI evidence ID (pid:N io#N stk#N dev#N hot#N)", id);
-		return false;
-	}
-	if (!strncmp(norm, "pid:", 4) && parse_number(norm + 4, UINT32_MAX, &v)) {
-		r->kind = EVK_PROCESS;
-		r->pid = (uint32_t)v;
-	} else {
-		r->kind = EVK_PROMPT;
-	}
-	snprintf(r->name, sizeof(r->name), "%s", norm);
-	return true;
-}
-
-bool evid_parse(const char *id, enum evid_scheme scheme, struct evid_ref *out, char *why,
-		size_t whysz)
-{
-	char clean[FINDING_NAME_MAX + 16];
-
-	memset(out, 0, sizeof(*out));
-	trim(id, clean, sizeof(clean));
-	return scheme == EVID_AI ? parse_ai_id(clean, out, why, whysz)
-				 : parse_findings_id(clean, out, why, whysz);
-}
 
 void evid_from_finding(const struct finding_evidence *v, struct evid_ref *out)
 {
@@ -212,42 +111,9 @@ bool tui_goto_ref(struct tui *t, const struct evid_ref *r, char *why, size_t why
 		}
 		snprintf(term, sizeof(term), "cgroup:%llu", (unsigned long long)r->cgroup_id);
 		return goto_events(t, term, why, whysz);
-	case EVK_PROMPT:
-		snprintf(why, whysz, "%s numbers a line of the prompt sent to the AI, not a stored "
-			 "entity: only pid:N leads somewhere", r->name);
-		return false;
 	case EVK_COUNTER:
 		snprintf(why, whysz, "%s is a measured figure, not an entity", r->name);
 		return false;
 	}
-	return false;
-}
-
-bool tui_goto_evidence(struct tui *t, const char *id, enum evid_scheme scheme, char *why,
-		       size_t whysz)
-{
-	struct evid_ref r;
-
-	return evid_parse(id, scheme, &r, why, whysz) && tui_goto_ref(t, &r, why, whysz);
-}
-
-bool tui_goto_evidence_in(struct tui *t, const char *line, enum evid_scheme scheme, char *why,
-			  size_t whysz)
-{
-	char buf[DOC_TEXT_MAX], *save = NULL, first_why[300] = "";
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *tok = strtok_r(buf, " ,;()", &save); tok; tok = strtok_r(NULL, " ,;()", &save)) {
-		struct evid_ref r;
-		char w[300];
-
-		if (!evid_parse(tok, scheme, &r, w, sizeof(w)))
-			continue;
-		if (tui_goto_ref(t, &r, w, sizeof(w)))
-			return true;
-		if (!first_why[0])
-			snprintf(first_why, sizeof(first_why), "%s", w);
-	}
-	snprintf(why, whysz, "%s", first_why[0] ? first_why : "no evidence ID on this line");
 	return false;
 }

@@ -1,15 +1,9 @@
 /*
- * Enter on an evidence ID: go to the entity it names.  One function for
- * every view that shows IDs (the findings view, the AI view), taking the
- * ID strings exactly as they are shown:
- *
- *   findings (docs/findings.md)     pid:N  dev:NAME  file:PATH  stk#N  cg:PATH
- *   AI answers (src/ai/ai_ids.h)    pid:N  and io#N stk#N dev#N hot#N
- *
- * pid:N means the same in both.  The AI's other IDs number the lines of
- * the prompt that was sent (stk#2 is the prompt's second stack, not stack
- * 2 of the stack store), so they are parsed with their scheme and refused
- * with a reason instead of jumping to the wrong entity.
+ * Enter on evidence: go to the entity it names.  One function for every
+ * view that shows evidence: the findings view (a finding's evidence) and
+ * the AI view (what each cited id pointed at when the prompt was built;
+ * the AI's io#N and stk#N number lines of that prompt, so the view passes
+ * the entity, never the id).
  *
  * Where each leads: a process opens its detail view; a device or a file
  * the events view filtered to it; a stack the stacks view with that stack
@@ -26,10 +20,7 @@
 
 struct tui;
 
-enum evid_scheme { EVID_FINDINGS, EVID_AI };
-
-enum evid_kind { EVK_PROCESS, EVK_DEVICE, EVK_FILE, EVK_STACK, EVK_CGROUP, EVK_PROMPT,
-		 EVK_COUNTER };
+enum evid_kind { EVK_PROCESS, EVK_DEVICE, EVK_FILE, EVK_STACK, EVK_CGROUP, EVK_COUNTER };
 
 struct evid_ref {
 	enum evid_kind kind;
@@ -40,23 +31,10 @@ struct evid_ref {
 	char name[FINDING_NAME_MAX]; /* device, path, cgroup path, or the ID itself */
 };
 
-/* Parse an ID as its scheme writes it (surrounding spaces, brackets and a
- * trailing "(never sent)" are ignored).  False with why when it is not one. */
-bool evid_parse(const char *id, enum evid_scheme scheme, struct evid_ref *out, char *why,
-		size_t whysz);
-/* The same from a finding's evidence (it knows start times and cgroup ids). */
+/* A finding's evidence (it knows start times and cgroup ids). */
 void evid_from_finding(const struct finding_evidence *v, struct evid_ref *out);
 /* Go to the entity: pushes or shows a view, maybe sets the filter.  False
  * with why (for the status line) when there is nowhere to go. */
 bool tui_goto_ref(struct tui *t, const struct evid_ref *r, char *why, size_t whysz);
-/* evid_parse, then tui_goto_ref. */
-bool tui_goto_evidence(struct tui *t, const char *id, enum evid_scheme scheme, char *why,
-		       size_t whysz);
-
-/* A line of text that cites IDs ("evidence: io#3 pid:12 (never sent)"):
- * go to the first one that leads somewhere; else false with the reason
- * the first ID gave, or that the line cites none. */
-bool tui_goto_evidence_in(struct tui *t, const char *line, enum evid_scheme scheme, char *why,
-			  size_t whysz);
 
 #endif

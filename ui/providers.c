@@ -166,55 +166,50 @@ static size_t saturation(void *ctx, char *buf, size_t sz)
 
 #define APPEND(...) (n += n < sz ? (size_t)snprintf(buf + n, sz - n, __VA_ARGS__) : 0)
 
-static size_t ai_findings_text(const struct ai_answer *a, char *buf, size_t sz, size_t n)
-{
-	for (int i = 0; i < a->nfindings; i++) {
-		const struct ai_finding *f = &a->findings[i];
-
-		APPEND("\n%d. %s [%s%s]\n   %s\n   evidence:", i + 1, f->title,
-		       ai_certainty_name(f->certainty), f->verified ? "" : ", unverified",
-		       f->explanation);
-		for (int k = 0; k < f->nevidence; k++)
-			APPEND(" %s%s", f->evidence[k], f->evidence_sent[k] ? "" : " (never sent)");
-	}
-	for (int i = 0; i < a->nsteps; i++)
-		APPEND("\nnext: %s [%s]%s%s", a->steps[i].action, ai_risk_name(a->steps[i].risk),
-		       a->steps[i].has_command ? "\n      $ " : "",
-		       a->steps[i].has_command ? a->steps[i].command : "");
-	for (int i = 0; i < a->nunknowns; i++)
-		APPEND("\nunknown: %s", a->unknowns[i]);
-	return n;
-}
-
-/* First line: the dashboard's one-line insight; the rest: the AI view. */
-static int ai_summary(void *ctx, char *buf, size_t sz)
+/* The worker's state: its status and message, and the headline streaming. */
+static int ai_status(void *ctx, char *buf, size_t sz)
 {
 	struct tui_providers *p = ctx;
 	struct ai_view v;
-	double now = engine_ts(p->eng, engine_now_ns());
 	size_t n = 0;
 
 	ai_worker_view(p->ai, &v);
-	if (!v.have_answer) {
-		APPEND("%s%s%s", ai_status_name(v.status), v.message[0] ? ": " : "", v.message);
-		if (v.partial_headline[0])
-			APPEND("\nstreaming: %s", v.partial_headline);
-		return v.status == AI_ST_ERROR || v.status == AI_ST_PAUSED ? -1 : 1;
-	}
-	APPEND("[%s] %s  (%.0fs ago, %s)\n%s  confidence %s, %s%s\n", ai_severity_name(v.answer.severity),
-	       v.answer.headline, now - v.answer_ts, ai_status_name(v.status), AI_LABEL,
-	       ai_confidence_name(v.answer.confidence), v.answer.app_or_infra,
-	       v.answer.truncated ? ", truncated" : "");
-	n = ai_findings_text(&v.answer, buf, sz, n);
-	APPEND("\n\ntokens: %s%lld prompt + %lld answer; total %llu + %llu in %llu requests "
-	       "(%llu failed); model %s, %s\n", v.answer_usage_estimated ? "~" : "",
-	       (long long)v.answer_prompt_tokens, (long long)v.answer_completion_tokens,
-	       (unsigned long long)v.total_prompt_tokens,
-	       (unsigned long long)v.total_completion_tokens, (unsigned long long)v.requests,
+	APPEND("%s%s%s", ai_status_name(v.status), v.message[0] ? ": " : "", v.message);
+	if (v.next_check_s >= 0)
+		APPEND(" (next check in %.0fs)", v.next_check_s);
+	APPEND("; %llu request(s), %llu failed; model %s, %s", (unsigned long long)v.requests,
 	       (unsigned long long)v.failures, v.model, v.format);
-	for (int i = 1; i < v.nhistory; i++)
-		APPEND("earlier: %s\n", v.history[i].headline);
-	return 1;
+	if (v.partial_headline[0])
+		APPEND("\nstreaming: %s", v.partial_headline);
+	return v.status == AI_ST_ERROR || v.status == AI_ST_PAUSED ? -1 : 1;
+}
+
+/* The dashboard's line: the latest answer, its age and the status. */
+static int ai_summary(void *ctx, char *buf, size_t sz)
+{
+	struct tui_providers *p = ctx;
+	struct ai_record *r = malloc(sizeof(*r));
+	struct ai_view v;
+	int rc = 1;
+	size_t n = 0;
+
+	ai_worker_view(p->ai, &v);
+	if (!r || !ai_store_list(p->ai_store, r, 1)) {
+		if (p->ai_recorded)
+			APPEND("no recorded answer yet");
+		else
+			APPEND("%s%s%s", ai_status_name(v.status), v.message[0] ? ": " : "", v.message);
+		rc = !p->ai_recorded && (v.status == AI_ST_ERROR || v.status == AI_ST_PAUSED) ? -1 : 1;
+	} else if (p->ai_recorded) {
+		APPEND("[%s] %s  (recorded at t+%.0fs)", ai_severity_name(r->answer.severity),
+		       r->answer.headline, r->ts);
+	} else {
+		APPEND("[%s] %s  (%.0fs ago, %s)", ai_severity_name(r->answer.severity),
+		       r->answer.headline, engine_ts(p->eng, engine_now_ns()) - r->ts,
+		       ai_status_name(v.status));
+	}
+	free(r);
+	return rc;
 }
 
 static void ai_ask(void *ctx)
@@ -231,6 +226,9 @@ void tui_providers_install(struct tui_env *env, struct tui_providers *p)
 	env->stuck_ops = stuck_ops;
 	env->dev_stats = dev_stats;
 	env->saturation = saturation;
-	env->ai_summary = p->ai ? ai_summary : NULL;
+	env->ai_summary = p->ai_store ? ai_summary : NULL;
+	env->ai_store = p->ai_store;
+	env->ai_recorded = p->ai_recorded;
+	env->ai_status = p->ai ? ai_status : NULL;
 	env->ai_ask = p->ai ? ai_ask : NULL;
 }

@@ -15,7 +15,9 @@ struct tui_providers {
 	struct stack_resolver *res;
 	char pmu_event[64];      /* what is sampled, as the hot view names it */
 	bool pmu_on;
-	struct ai_worker *ai;    /* NULL: AI off */
+	struct ai_worker *ai;    /* NULL: AI off (always in replay) */
+	struct ai_store *ai_store; /* the answers: the worker's, or the replay's; NULL: none */
+	bool ai_recorded;        /* replay: the answers are recorded ones */
 };
 
 /* Point env's providers at p (which must outlive the TUI). */

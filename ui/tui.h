@@ -61,6 +61,8 @@ struct tui_devstat {
 	double util_pct;  /* < 0 when unknown */
 };
 
+struct ai_store;
+
 struct tui_env {
 	struct engine *eng;
 	struct pl_source *src;           /* stats (drops): callable from any thread */
@@ -99,9 +101,18 @@ struct tui_env {
 	/* Saturation (PSI, run-queue latency) as short text lines.  Returns
 	 * the bytes written. */
 	size_t (*saturation)(void *ctx, char *buf, size_t sz);
-	/* The AI's latest published insight: > 0 with text in buf, 0 when
-	 * there is none yet, < 0 when it failed (buf says why). */
+	/* The AI's latest insight as one line (the dashboard): > 0 with text
+	 * in buf, 0 when there is none yet, < 0 when it failed (buf says why). */
 	int (*ai_summary)(void *ctx, char *buf, size_t sz);
+	/* The AI answers the AI view shows: live, the worker fills it; in
+	 * replay, the recording does as the replay clock reaches them.  NULL:
+	 * AI off and nothing to replay. */
+	struct ai_store *ai_store;
+	bool ai_recorded;        /* replay: recorded answers, and r cannot ask */
+	/* Live: the worker's state ("idle: no material change ...", then
+	 * "streaming: HEADLINE" while tokens arrive), display-safe.  Returns
+	 * < 0 when it is an error or a pause.  NULL in replay. */
+	int (*ai_status)(void *ctx, char *buf, size_t sz);
 	/* r in the AI view: ask now instead of waiting for the timer. */
 	void (*ai_ask)(void *ctx);
 

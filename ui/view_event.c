@@ -198,13 +198,8 @@ static unsigned event_click(struct view *v, struct tui *t, int row, int col)
 static bool event_search(struct view *v, struct tui *t, const char *needle, int dir)
 {
 	struct event_view *ev = (struct event_view *)v;
-	long i = doc_find(&ev->doc, needle, dir);
 
-	if (i < 0)
-		return false;
-	ev->doc.ls.sel = (size_t)i;
-	list_fit(&ev->doc.ls, ev->doc.n, t->body.h);
-	return true;
+	return doc_search(&ev->doc, needle, dir, t->body.h, false);
 }
 
 static void event_free(struct view *v)

@@ -266,13 +266,8 @@ static unsigned fview_click(struct view *v, struct tui *t, int row, int col)
 static bool fview_search(struct view *v, struct tui *t, const char *needle, int dir)
 {
 	struct findings_view *fv = (struct findings_view *)v;
-	long i = doc_find(&fv->doc, needle, dir);
 
-	if (i < 0)
-		return false;
-	fv->doc.ls.sel = (size_t)i;
-	list_fit(&fv->doc.ls, fv->doc.n, t->body.h);
-	return true;
+	return doc_search(&fv->doc, needle, dir, t->body.h, false);
 }
 
 static void fview_free(struct view *v)

@@ -139,14 +139,8 @@ static unsigned help_action(struct view *v, struct tui *t, enum action a)
 static bool help_search(struct view *v, struct tui *t, const char *needle, int dir)
 {
 	struct help_view *hv = (struct help_view *)v;
-	long i = doc_find(&hv->doc, needle, dir);
 
-	if (i < 0)
-		return false;
-	hv->doc.ls.sel = (size_t)i;
-	hv->doc.ls.top = (size_t)i;
-	list_fit(&hv->doc.ls, hv->doc.n, t->body.h);
-	return true;
+	return doc_search(&hv->doc, needle, dir, t->body.h, true);
 }
 
 static void help_free(struct view *v)

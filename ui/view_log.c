@@ -86,12 +86,9 @@ static unsigned log_action(struct view *v, struct tui *t, enum action a)
 static bool log_search(struct view *v, struct tui *t, const char *needle, int dir)
 {
 	struct log_view *lv = (struct log_view *)v;
-	long i = doc_find(&lv->doc, needle, dir);
 
-	if (i < 0)
+	if (!doc_search(&lv->doc, needle, dir, t->body.h, true))
 		return false;
-	lv->doc.ls.sel = lv->doc.ls.top = (size_t)i;
-	list_fit(&lv->doc.ls, lv->doc.n, t->body.h);
 	lv->at_end = false;
 	return true;
 }

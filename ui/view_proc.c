@@ -270,13 +270,8 @@ static unsigned proc_click(struct view *v, struct tui *t, int row, int col)
 static bool proc_search(struct view *v, struct tui *t, const char *needle, int dir)
 {
 	struct proc_view *pv = (struct proc_view *)v;
-	long i = doc_find(&pv->doc, needle, dir);
 
-	if (i < 0)
-		return false;
-	pv->doc.ls.sel = (size_t)i;
-	list_fit(&pv->doc.ls, pv->doc.n, t->body.h);
-	return true;
+	return doc_search(&pv->doc, needle, dir, t->body.h, false);
 }
 
 static bool proc_busy(const struct view *v)

@@ -150,7 +150,7 @@ void doc_draw(struct doc *d, struct rect r, bool show_selection)
 	}
 }
 
-long doc_find(const struct doc *d, const char *needle, int dir)
+static long doc_find(const struct doc *d, const char *needle, int dir)
 {
 	for (size_t step = 1; step <= d->n; step++) {
 		size_t i = dir > 0 ? (d->ls.sel + step) % d->n : (d->ls.sel + d->n - step % d->n) % d->n;
@@ -159,4 +159,17 @@ long doc_find(const struct doc *d, const char *needle, int dir)
 			return (long)i;
 	}
 	return -1;
+}
+
+bool doc_search(struct doc *d, const char *needle, int dir, int height, bool to_top)
+{
+	long i = doc_find(d, needle, dir);
+
+	if (i < 0)
+		return false;
+	d->ls.sel = (size_t)i;
+	if (to_top)
+		d->ls.top = (size_t)i;
+	list_fit(&d->ls, d->n, height);
+	return true;
 }

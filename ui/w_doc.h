@@ -47,7 +47,9 @@ void doc_rule(struct doc *d, const char *title);
 /* The selected line, or NULL. */
 const struct doc_line *doc_selected(const struct doc *d);
 void doc_draw(struct doc *d, struct rect r, bool show_selection);
-/* Index of the next line (from the selection, wrapping) containing needle. */
-long doc_find(const struct doc *d, const char *needle, int dir);
+/* Select the next line (from the selection, wrapping, case-insensitive)
+ * containing needle, scrolled into a body of height rows (to the top row
+ * when to_top).  False when no line has it. */
+bool doc_search(struct doc *d, const char *needle, int dir, int height, bool to_top);
 
 #endif

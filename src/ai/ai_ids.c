@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* The tag prefixes, each followed by digits. */
-static const char *const prefixes[] = { "io#", "stk#", "hot#", "dev#", "pid:" };
+static const char *const prefixes[] = { "io#", "stk#", "hot#", "dev#", "fnd#", "pid:" };
 
 #define NPREFIX (sizeof(prefixes) / sizeof(prefixes[0]))
 

@@ -1,6 +1,6 @@
 /*
  * Evidence ids: the tags the prompt gives each fact (io#3, pid:1234,
- * stk#2, hot#1, dev#1) and that findings must cite.  The set is read back
+ * stk#2, hot#1, dev#1, fnd#1) and that findings must cite.  The set is read back
  * from the exact text sent, so "sent" means sent, whatever the budget cut.
  */
 #ifndef PERFLENS_AI_IDS_H

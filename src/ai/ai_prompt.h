@@ -7,6 +7,7 @@
  *   [sys]    host, kernel, cpus, uptime, drops, perflens' own cost
  *   [delta]  the last window against the one before, and since start
  *   [sat]    PSI, run queue, D-state tasks, stuck ops; dev#N devices
+ *   [findings] fnd#N the rule engine's open findings, and the health score
  *   [io]     io#N  per process + file/device: n, p50/p99/max, bytes
  *   [proc]   pid:N a pruned process tree
  *   [stacks] stk#N the heaviest slow-op, wait and block stacks
@@ -17,7 +18,8 @@
  * valid UTF-8, stripped of controls and of '<'/'>' (so no "</data>" can
  * close the data block), and optionally pseudonymised.  The prompt stays
  * within a token budget (estimated as bytes / 4) by dropping the
- * lowest-ranked lines first; [sys], [delta] and [prev] always stay.
+ * lowest-ranked lines first; [sys], [delta] and [prev] always stay, the
+ * health line and critical findings go only after [io] and [proc] tails.
  */
 #ifndef PERFLENS_AI_PROMPT_H
 #define PERFLENS_AI_PROMPT_H
@@ -60,7 +62,7 @@ unsigned ai_tokens_est(size_t bytes);
 /*
  * A fingerprint of the bucketed aggregates: rates and p99s in steps of 4x,
  * PSI and utilisation in 20-25% steps, the set of top processes, io rows
- * and stacks.  Equal fingerprints mean nothing changed materially, so the
+ * and stacks, and the open findings with their severities.  Equal fingerprints mean nothing changed materially, so the
  * worker does not ask again.
  */
 uint64_t ai_snapshot_fingerprint(const struct ai_snapshot *s);

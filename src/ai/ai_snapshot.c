@@ -575,6 +575,8 @@ int ai_snapshot_take(const struct ai_snap_opts *o, struct ai_snapshot *out)
 	for (int i = 0; i < out->nstacks; i++)
 		stack_text(o, &out->stacks[i]);
 	err = hot(o, h, out);
+	if (!err && o->findings)
+		err = ai_snapshot_findings(o, out);
 out:
 	free(h);
 	return err;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../event.h"
+#include "../findings/findings.h"
 #include "ai_iostat.h"
 
 struct engine;
@@ -26,6 +27,7 @@ struct stack_resolver;
 #define AI_SNAP_DEVS 8
 #define AI_SNAP_STUCK 4
 #define AI_SNAP_DSTATE 4
+#define AI_SNAP_FINDINGS 8     /* open findings, worst first */
 #define AI_HOT_STACKS 512      /* CPU stacks folded into hot functions */
 #define AI_CMDLINE_MAX 200
 #define AI_FRAMES_MAX 640
@@ -131,6 +133,13 @@ struct ai_snapshot {
 	struct ai_hot hot[AI_SNAP_HOT];
 	int nhot;
 	uint64_t cpu_samples;          /* CPU samples, perflens' own left out (the hot base) */
+	/* [findings]: the rule engine's open findings, worst first; evidence
+	 * naming perflens' own pid is left out, and a stack's name holds its
+	 * leaf frame (so a stack not in [stacks] still says something). */
+	bool have_findings;            /* a rule engine runs (not in replay or tests) */
+	struct findings_health health;
+	struct finding findings[AI_SNAP_FINDINGS];
+	int nfindings, findings_open;  /* kept, and open in all */
 };
 
 struct ai_snap_opts {
@@ -145,9 +154,13 @@ struct ai_snap_opts {
 	const char *pmu;
 	uint64_t (*drops)(void *ctx);  /* events the source lost; NULL: 0 */
 	void *drops_ctx;
+	struct findings *findings;     /* NULL: no [findings] section */
 };
 
 /* Fill out (zeroed first).  0 or -ENOMEM. */
 int ai_snapshot_take(const struct ai_snap_opts *o, struct ai_snapshot *out);
+/* The [findings] part of ai_snapshot_take (ai_snap_findings.c): copied
+ * under the findings' own lock, never the engine lock.  0 or -ENOMEM. */
+int ai_snapshot_findings(const struct ai_snap_opts *o, struct ai_snapshot *out);
 
 #endif

@@ -35,6 +35,8 @@ struct ai_worker {
 	struct ai_iostat *io;
 	struct ai_http *http;
 	struct ai_anon *anon;          /* NULL unless --ai-anonymize */
+	struct ai_store *store;
+	bool own_store;
 	pthread_t thread;
 	bool started;
 
@@ -157,81 +159,66 @@ static void report(struct ai_worker *w, enum ai_status st, bool final, const cha
 	log_line(w, "ai: %s: %s", ai_status_name(st), raw);
 }
 
-static void history_push(struct ai_view *v, double ts)
-{
-	struct ai_history_item *h;
-
-	memmove(&v->history[1], &v->history[0], (AI_HISTORY - 1) * sizeof(v->history[0]));
-	h = &v->history[0];
-	h->ts = ts;
-	h->severity = v->answer.severity;
-	h->nfindings = v->answer.nfindings;
-	h->unverified = v->answer.unverified;
-	memcpy(h->headline, v->answer.headline, sizeof(h->headline));
-	if (v->nhistory < AI_HISTORY)
-		v->nhistory++;
-}
-
-static json_object *answer_line(const struct ai_worker *w, const struct ai_view *v)
-{
-	json_object *o = json_object_new_object(), *a = ai_answer_json(&v->answer), *u;
-
-	ai_json_add(o, "type", json_object_new_string("ai"));
-	ai_json_add(o, "ts", json_object_new_double(v->answer_ts));
-	json_object_object_foreach(a, key, val)
-		ai_json_add(o, key, json_object_get(val));
-	json_object_put(a);
-	ai_json_add(o, "model", json_object_new_string(v->model));
-	ai_json_add(o, "format", json_object_new_string(v->format));
-	ai_json_add(o, "latency_ms", json_object_new_int64((int64_t)(v->answer_latency_s * 1e3)));
-	u = json_object_new_object();
-	ai_json_add(u, "prompt_tokens", json_object_new_int64(v->answer_prompt_tokens));
-	ai_json_add(u, "completion_tokens", json_object_new_int64(v->answer_completion_tokens));
-	ai_json_add(u, "estimated", json_object_new_boolean(v->answer_usage_estimated));
-	ai_json_add(o, "usage", u);
-	ai_json_add(o, "prompt_tokens_est", json_object_new_int((int)v->prompt_tokens_est));
-	ai_json_add(o, "lines_dropped", json_object_new_int(v->lines_dropped));
-	ai_json_add(o, "label", json_object_new_string(AI_LABEL));
-	return o;
-}
-
 struct usage {
 	int64_t prompt, completion;
 	bool estimated;
 };
 
+/* The answer as the store keeps it, with what each cited id pointed at in
+ * the snapshot it was asked about. */
+static void make_record(struct ai_worker *w, struct cycle *c, const struct ai_answer *a,
+			struct usage u, struct ai_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ts = now_ts(w);
+	r->answer = *a;
+	for (int i = 0; i < a->nfindings; i++)
+		for (int k = 0; k < a->findings[i].nevidence; k++)
+			if (a->findings[i].evidence_sent[k]) {
+				ai_evidence_describe(w->snap, a->findings[i].evidence[k],
+						     r->resolved[i][k], AI_RESOLVED_LEN);
+				ai_evidence_of(w->snap, a->findings[i].evidence[k], &r->target[i][k]);
+			}
+	r->latency_s = (double)(engine_now_ns() - c->t0) / 1e9;
+	r->prompt_tokens = u.prompt;
+	r->completion_tokens = u.completion;
+	r->usage_estimated = u.estimated;
+	r->prompt_tokens_est = c->prompt.tokens_est;
+	r->lines_dropped = c->prompt.lines_dropped;
+	pthread_mutex_lock(&w->lock);
+	memcpy(r->model, w->view.model, sizeof(r->model));
+	memcpy(r->format, w->view.format, sizeof(r->format));
+	pthread_mutex_unlock(&w->lock);
+}
+
 static void publish_answer(struct ai_worker *w, struct cycle *c, const struct ai_answer *a,
 			   struct usage u)
 {
-	struct ai_view *v = &w->view;
+	struct ai_record *r = malloc(sizeof(*r));
 	struct ai_snapshot *old;
-	json_object *line;
 
+	if (!r) {
+		report(w, AI_ST_ERROR, false, "out of memory");
+		return;
+	}
+	make_record(w, c, a, u, r);
+	ai_store_add(w->store, r);
 	pthread_mutex_lock(&w->lock);
-	v->status = AI_ST_IDLE;
-	v->message[0] = v->partial_headline[0] = '\0';
-	v->partial_bytes = 0;
-	v->have_answer = true;
-	v->answer = *a;
-	v->answer_ts = now_ts(w);
-	v->answer_latency_s = (double)(engine_now_ns() - c->t0) / 1e9;
-	v->answer_prompt_tokens = u.prompt;
-	v->answer_completion_tokens = u.completion;
-	v->answer_usage_estimated = u.estimated;
-	v->total_prompt_tokens += (uint64_t)u.prompt;
-	v->total_completion_tokens += (uint64_t)u.completion;
-	history_push(v, v->answer_ts);
+	w->view.status = AI_ST_IDLE;
+	w->view.message[0] = w->view.partial_headline[0] = '\0';
+	w->view.partial_bytes = 0;
+	w->view.have_answer = true;
 	old = w->ev_snap; /* the evidence now refers to this question's snapshot */
 	w->ev_snap = w->snap;
 	w->snap = old;
-	line = answer_line(w, v);
 	pthread_mutex_unlock(&w->lock);
 	snprintf(w->prev_headline, sizeof(w->prev_headline), "%s", a->headline);
 	w->answered_fp = w->fp;
 	log_line(w, "ai: answer: %s, %d finding(s), %d unverified, tokens %lld+%lld%s",
 		 ai_severity_name(a->severity), a->nfindings, a->unverified, (long long)u.prompt,
 		 (long long)u.completion, u.estimated ? " (estimated)" : "");
-	emit(w, line);
+	emit(w, ai_record_json(r, AI_LABEL));
+	free(r);
 }
 
 /* ---- one question ---------------------------------------------------------------- */
@@ -243,6 +230,7 @@ static int take_snapshot(struct ai_worker *w, struct ai_snapshot *s, bool mark)
 		.win_s = w->cfg.interval_s, .full_cmdline = w->cfg.full_cmdline, .mark = mark,
 		.threshold_ns = w->o.threshold_ns, .block_threshold_ns = w->o.block_threshold_ns,
 		.pmu = w->pmu, .drops = w->o.drops, .drops_ctx = w->o.drops_ctx,
+		.findings = w->o.findings,
 	};
 
 	return ai_snapshot_take(&so, s);
@@ -687,13 +675,18 @@ struct ai_worker *ai_worker_new(const struct ai_worker_opts *o)
 	w->snap = calloc(1, sizeof(*w->snap));
 	w->ev_snap = calloc(1, sizeof(*w->ev_snap));
 	w->anon = w->cfg.anonymize ? ai_anon_new() : NULL;
-	if (!w->io || !w->http || !w->snap || !w->ev_snap || (w->cfg.anonymize && !w->anon))
+	w->own_store = !o->store;
+	w->store = o->store ? o->store : ai_store_new(0);
+	if (!w->io || !w->http || !w->snap || !w->ev_snap || (w->cfg.anonymize && !w->anon) ||
+	    !w->store)
 		goto fail;
 	if ((err = -init_sync(w)))
 		goto fail;
 	init_view(w);
 	return w;
 fail:
+	if (w->own_store)
+		ai_store_free(w->store);
 	ai_iostat_free(w->io);
 	ai_http_free(w->http);
 	free(w->snap);
@@ -733,6 +726,11 @@ void ai_worker_ask_now(struct ai_worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
+struct ai_store *ai_worker_store(struct ai_worker *w)
+{
+	return w ? w->store : NULL;
+}
+
 void ai_worker_view(struct ai_worker *w, struct ai_view *out)
 {
 	uint64_t now = engine_now_ns(), next;
@@ -752,35 +750,6 @@ void ai_worker_view(struct ai_worker *w, struct ai_view *out)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static int evidence_of(const struct ai_snapshot *s, const char *id, struct ai_evidence *e)
-{
-	unsigned long n = strtoul(strpbrk(id, "0123456789") ? strpbrk(id, "0123456789") : "0",
-				  NULL, 10);
-
-	memset(e, 0, sizeof(*e));
-	if (!strncmp(id, "pid:", 4)) {
-		*e = (struct ai_evidence){ .kind = AI_EV_PID, .pid = (uint32_t)n };
-	} else if (!strncmp(id, "io#", 3) && n >= 1 && n <= (unsigned long)s->nio) {
-		*e = (struct ai_evidence){ .kind = AI_EV_IO, .pid = s->io[n - 1].pid };
-		snprintf(e->name, sizeof(e->name), "%s", s->io[n - 1].name);
-	} else if (!strncmp(id, "stk#", 4) && n >= 1 && n <= (unsigned long)s->nstacks) {
-		const struct ai_stack *st = &s->stacks[n - 1];
-
-		*e = (struct ai_evidence){ .kind = AI_EV_STACK, .pid = st->pid,
-					   .ustack_id = st->ustack_id, .kstack_id = st->kstack_id,
-					   .role = st->role };
-	} else if (!strncmp(id, "hot#", 4) && n >= 1 && n <= (unsigned long)s->nhot) {
-		*e = (struct ai_evidence){ .kind = AI_EV_HOT, .pid = s->hot[n - 1].pid };
-		snprintf(e->name, sizeof(e->name), "%s", s->hot[n - 1].func);
-	} else if (!strncmp(id, "dev#", 4) && n >= 1 && n <= (unsigned long)s->ndevs) {
-		*e = (struct ai_evidence){ .kind = AI_EV_DEV };
-		snprintf(e->name, sizeof(e->name), "%s", s->devs[n - 1].name);
-	} else {
-		return -ENOENT;
-	}
-	return 0;
-}
-
 int ai_worker_evidence(struct ai_worker *w, const char *id, struct ai_evidence *out)
 {
 	char norm[AI_ID_LEN];
@@ -790,7 +759,7 @@ int ai_worker_evidence(struct ai_worker *w, const char *id, struct ai_evidence *
 		return -ENOENT;
 	pthread_mutex_lock(&w->lock);
 	if (w->view.have_answer)
-		rc = evidence_of(w->ev_snap, norm, out);
+		rc = ai_evidence_of(w->ev_snap, norm, out);
 	pthread_mutex_unlock(&w->lock);
 	return rc;
 }
@@ -832,6 +801,8 @@ void ai_worker_free(struct ai_worker *w)
 	ai_iostat_free(w->io);
 	ai_http_free(w->http);
 	ai_anon_free(w->anon);
+	if (w->own_store)
+		ai_store_free(w->store);
 	free(w->snap);
 	free(w->ev_snap);
 	pthread_cond_destroy(&w->cond);

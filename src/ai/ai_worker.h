@@ -32,6 +32,8 @@
 #include "../engine.h"
 #include "ai_answer.h"
 #include "ai_config.h"
+#include "ai_evidence.h"
+#include "ai_store.h"
 
 struct stack_resolver;
 
@@ -44,30 +46,15 @@ enum ai_status {
 	AI_ST_PAUSED,      /* retries exhausted: waiting 5 min or for ask_now */
 };
 
-#define AI_HISTORY 16
 /* How every surface labels an answer (the pane, JSON lines). */
 #define AI_LABEL "AI suggestion \u2014 unverified"
 
-struct ai_history_item {
-	double ts;                     /* engine seconds */
-	enum ai_severity severity;
-	int nfindings, unverified;
-	char headline[512];            /* display-safe */
-};
-
-/* Everything a reader shows, copied out under the worker's mutex. */
+/* The worker's state, copied out under its mutex.  The answers themselves
+ * are in the AI answers store (ai_worker_store). */
 struct ai_view {
 	enum ai_status status;
 	char message[512];             /* display-safe: why idle/error/paused */
-	bool have_answer;
-	struct ai_answer answer;       /* the latest valid answer */
-	double answer_ts;              /* engine seconds when it arrived */
-	double answer_latency_s;
-	int64_t answer_prompt_tokens, answer_completion_tokens;
-	bool answer_usage_estimated;   /* the server sent no usage */
-	struct ai_history_item history[AI_HISTORY]; /* newest first, latest included */
-	int nhistory;
-	uint64_t total_prompt_tokens, total_completion_tokens;
+	bool have_answer;              /* at least one answer this run */
 	uint64_t requests, failures;
 	char partial_headline[512];    /* while streaming, display-safe */
 	size_t partial_bytes;
@@ -79,18 +66,6 @@ struct ai_view {
 	char format[16];               /* json_schema, json_object or plain */
 };
 
-/* What an evidence id in the latest answer points at (for a jump in the
- * TUI: highlight the process, open the stack). */
-enum ai_evidence_kind { AI_EV_PID, AI_EV_IO, AI_EV_STACK, AI_EV_HOT, AI_EV_DEV };
-
-struct ai_evidence {
-	enum ai_evidence_kind kind;
-	uint32_t pid;                  /* 0 for devices */
-	uint32_t ustack_id, kstack_id; /* stacks */
-	uint8_t role;                  /* stacks: enum stack_role */
-	char name[160];                /* file, device or function (raw: sanitize to show) */
-};
-
 struct ai_worker_opts {
 	struct engine *eng;
 	struct stack_resolver *res;    /* NULL: only frames resolved already */
@@ -100,6 +75,8 @@ struct ai_worker_opts {
 	const char *pmu;               /* the sampling event, or "off" (copied) */
 	uint64_t (*drops)(void *ctx);  /* events the source lost; may be NULL */
 	void *drops_ctx;
+	struct findings *findings;     /* the rule engine ([findings]); NULL: none */
+	struct ai_store *store;        /* where answers go; NULL: the worker's own */
 	/* Each answer as {"type":"ai",...}, each failure or pause as
 	 * {"type":"ai_status",...}; the callback owns the object (put it).
 	 * Runs on the worker thread. */
@@ -126,6 +103,8 @@ struct engine_tap ai_worker_tap(struct ai_worker *w);
 int ai_worker_start(struct ai_worker *w);
 /* Ask now (the 'r' key): also lifts a pause or a final error. */
 void ai_worker_ask_now(struct ai_worker *w);
+/* The answers store it fills (the one given, or its own). */
+struct ai_store *ai_worker_store(struct ai_worker *w);
 /* Copy the published state.  NULL w: status off. */
 void ai_worker_view(struct ai_worker *w, struct ai_view *out);
 /* What an id cited by the latest answer points at.  0 or -ENOENT. */

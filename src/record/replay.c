@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "format.h"
 #include "tick_apply.h"
+#include "../ai/ai_store.h"
 #include "../util/monotime.h"
 
 #define REPLAY_BATCH 65536 /* events per drain when not paced */
@@ -50,6 +51,7 @@ struct replay {
 	json_object *marks, *ai, *findings, *end;
 	replay_json_fn on_finding;
 	void *finding_ctx;
+	struct ai_store *ai_store;  /* NULL: recorded answers only kept as JSON */
 	bool eof;
 };
 
@@ -278,7 +280,7 @@ static void seed_procs(struct replay *r, const struct rec_frame_view *f)
 	json_object_put(procs);
 }
 
-/* Returns the object kept (owned by arr), or NULL. */
+/* Keep a side frame's object in arr; it is returned (owned by arr), or NULL. */
 static json_object *keep_json(json_object **arr, const struct rec_frame_view *f)
 {
 	json_object *o = parse_json(f);
@@ -313,6 +315,8 @@ static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 /* Frames that are not events: handle them; an EVENTS frame becomes the cursor. */
 static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 {
+	json_object *ai;
+
 	switch (f->type) {
 	case REC_PROCS:
 		seed_procs(r, f);
@@ -331,7 +335,9 @@ static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 		keep_json(&r->marks, f);
 		break;
 	case REC_AI:
-		keep_json(&r->ai, f);
+		ai = keep_json(&r->ai, f);
+		if (ai && r->ai_store)
+			ai_store_add_json(r->ai_store, ai);
 		break;
 	case REC_FINDING: {
 		json_object *o = keep_json(&r->findings, f);
@@ -567,6 +573,11 @@ const char *replay_problem(struct pl_source *s, bool *damaged)
 json_object *replay_marks(struct pl_source *s)
 {
 	return ((struct replay *)s)->marks;
+}
+
+void replay_set_ai_store(struct pl_source *s, struct ai_store *store)
+{
+	((struct replay *)s)->ai_store = store;
 }
 
 json_object *replay_ai(struct pl_source *s)

@@ -15,6 +15,8 @@
 #include "../source.h"
 #include "reader.h"
 
+struct ai_store;
+
 struct replay_info {
 	json_object *header;     /* the REC_HEADER object (owned by the source) */
 	uint64_t start_mono_ns;  /* recording's ts 0 */
@@ -47,6 +49,9 @@ const char *replay_problem(struct pl_source *s, bool *damaged);
 /* Bookmarks and AI answers met so far (JSON arrays, owned by the source). */
 json_object *replay_marks(struct pl_source *s);
 json_object *replay_ai(struct pl_source *s);
+/* Also add each recorded AI answer to store as the replay reaches it (the
+ * AI view reads it).  Set before the replay starts; NULL: none. */
+void replay_set_ai_store(struct pl_source *s, struct ai_store *store);
 json_object *replay_findings(struct pl_source *s);
 /* Each finding line as the replay reaches it (on the thread draining the
  * source), so the findings store can follow the replay clock. */

@@ -121,38 +121,47 @@ static json_object *finding_json(const struct ai_finding *f)
 	return o;
 }
 
+/* The worker's state, and the latest answer from the store it fills. */
 static void print_view(struct ai_worker *w)
 {
 	struct ai_view *v = malloc(sizeof(*v));
+	struct ai_record *r = calloc(1, sizeof(*r));
+	struct ai_store_stats st;
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
 
-	if (!v)
-		return;
+	if (!v || !r)
+		goto out;
 	ai_worker_view(w, v);
+	ai_store_list(ai_worker_store(w), r, 1);
+	ai_store_stats(ai_worker_store(w), &st);
 	ai_json_add(o, "type", str("view"));
 	ai_json_add(o, "status", str(ai_status_name(v->status)));
 	ai_json_add(o, "message", str(v->message));
 	ai_json_add(o, "have_answer", json_object_new_boolean(v->have_answer));
-	ai_json_add(o, "headline", str(v->answer.headline));
-	ai_json_add(o, "severity", str(ai_severity_name(v->answer.severity)));
-	for (int i = 0; i < v->answer.nfindings; i++)
-		json_object_array_add(arr, finding_json(&v->answer.findings[i]));
+	ai_json_add(o, "headline", str(r->answer.headline));
+	ai_json_add(o, "severity", str(ai_severity_name(r->answer.severity)));
+	for (int i = 0; i < r->answer.nfindings; i++)
+		json_object_array_add(arr, finding_json(&r->answer.findings[i]));
 	ai_json_add(o, "findings", arr);
 	arr = json_object_new_array();
-	for (int i = 0; i < v->answer.nsteps; i++)
-		json_object_array_add(arr, str(v->answer.steps[i].command));
+	for (int i = 0; i < r->answer.nsteps; i++)
+		json_object_array_add(arr, str(r->answer.steps[i].command));
 	ai_json_add(o, "commands", arr);
 	ai_json_add(o, "partial_headline", str(v->partial_headline));
 	ai_json_add(o, "requests", json_object_new_int64((int64_t)v->requests));
 	ai_json_add(o, "failures", json_object_new_int64((int64_t)v->failures));
-	ai_json_add(o, "nhistory", json_object_new_int(v->nhistory));
+	ai_json_add(o, "nhistory", json_object_new_int((int)st.count));
 	ai_json_add(o, "next_check_s", json_object_new_double(v->next_check_s));
 	ai_json_add(o, "prompt_tokens_est", json_object_new_int((int)v->prompt_tokens_est));
-	ai_json_add(o, "total_prompt_tokens", json_object_new_int64((int64_t)v->total_prompt_tokens));
+	ai_json_add(o, "total_prompt_tokens", json_object_new_int64((int64_t)st.prompt_tokens));
 	ai_json_add(o, "format", str(v->format));
 	ai_json_add(o, "model", str(v->model));
 	print_line(o);
+	o = NULL;
+out:
+	json_object_put(o);
 	free(v);
+	free(r);
 }
 
 static void print_evidence(struct ai_worker *w, const char *id)

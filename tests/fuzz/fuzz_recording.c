@@ -1,13 +1,15 @@
 /*
  * libFuzzer target: arbitrary bytes as a recording, replayed into fresh
- * stores (finding lines into a findings store, as the screen's replay
- * does) and through the JSON printer and the report renderer.  Recordings
+ * stores (finding lines into a findings store and answers into the AI
+ * answers store, as the screen's replay does) and through the JSON printer
+ * and the report renderer.  Recordings
  * are handed between people: the reader must fail cleanly, never crash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ai/ai_store.h"
 #include "engine.h"
 #include "findings/findings_json.h"
 #include "out/json_out.h"
@@ -37,24 +39,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct findings *f = findings_new(&(struct findings_config){ .history_cap = 8 });
 	struct finding list[16];
 	struct findings_health h;
+	struct ai_store *answers = ai_store_new(4);
+	struct ai_record *latest = malloc(sizeof(*latest));
 	struct pl_source *src;
 	char err[256];
 	bool damaged;
 
-	if (!e || !f)
+	if (!e || !f || !answers || !latest)
 		goto out;
 	src = replay_source_new_mem(data, size, (struct pl_sink){ on_event, e }, e, err, sizeof(err));
 	if (src) {
 		replay_on_finding(src, findings_json_apply, f);
+		replay_set_ai_store(src, answers);
 		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
 			;
 		findings_list(f, list, 16, true);
 		findings_health(f, &h);
+		ai_store_list(answers, latest, 1);
 		replay_problem(src, &damaged);
 		source_free(src);
 	}
 out:
 	findings_free(f);
+	free(latest);
+	ai_store_free(answers);
 	engine_free(e);
 	return 0;
 }

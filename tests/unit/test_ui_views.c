@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "ai/ai_store.h"
 #include "engine.h"
 #include "findings/findings.h"
 #include "ui/crt.h"
@@ -96,6 +97,42 @@ static int fake_ai(void *ctx, char *buf, size_t sz)
 	(void)ctx;
 	snprintf(buf, sz, "The disk is slow: vda p99 3ms.\n\x1b[31mnot red");
 	return 1;
+}
+
+static int fake_ai_status(void *ctx, char *buf, size_t sz)
+{
+	(void)ctx;
+	snprintf(buf, sz, "idle: no material change\nstreaming: half a \x1b[2Jheadline");
+	return 1;
+}
+
+/* One answer in an AI answers store, as the worker or a replay adds it;
+ * raw escapes in it must still be defused when drawn. */
+static struct ai_store *fake_ai_store(void)
+{
+	struct ai_store *s = ai_store_new(4);
+	struct ai_record *r = calloc(1, sizeof(*r));
+	struct ai_finding *f;
+
+	assert_non_null(s);
+	assert_non_null(r);
+	r->ts = 42.9;
+	snprintf(r->answer.headline, sizeof(r->answer.headline), "The disk is slow: vda p99 3ms.");
+	r->answer.severity = AI_SEV_WARNING;
+	r->answer.nfindings = 1;
+	f = &r->answer.findings[0];
+	snprintf(f->title, sizeof(f->title), "Slow vda");
+	snprintf(f->explanation, sizeof(f->explanation), "\x1b[31mnot red");
+	f->nevidence = 2;
+	snprintf(f->evidence[0], AI_ID_LEN, "pid:77");
+	snprintf(f->evidence[1], AI_ID_LEN, "stk#9");
+	f->evidence_sent[0] = true;
+	snprintf(r->resolved[0][0], AI_RESOLVED_LEN, "worker[77]");
+	r->prompt_tokens = 1500;
+	r->completion_tokens = 90;
+	ai_store_add(s, r);
+	free(r);
+	return s;
 }
 
 /* ---- fixture ---- */
@@ -250,7 +287,7 @@ static void test_with_providers(void **state)
 	struct tui_env env = {
 		.stack_frames = fake_frames, .folded_stacks = fake_folded, .hot_functions = fake_hot,
 		.stuck_ops = fake_stuck, .dev_stats = fake_dev, .saturation = fake_sat,
-		.ai_summary = fake_ai,
+		.ai_summary = fake_ai, .ai_status = fake_ai_status, .ai_store = fake_ai_store(),
 	};
 	struct tui *t = start(&env, 200, 50);
 
@@ -290,9 +327,23 @@ static void test_with_providers(void **state)
 	SEE("crc32_loop");
 	SEE("cpu-clock");
 	frame(t, 'a');
-	SEE("The disk is slow");
+	SEE("idle: no material change");
+	SEE("^[[2Jheadline");
+	SEE("[warning] The disk is slow");
+	SEE("(t+42s)");
 	SEE("^[[31mnot red"); /* the escape is defused, the text kept */
+	SEE("pid:77  worker[77]");
+	SEE("stk#9  never sent: unverified");
+	SEE("1500 prompt + 90 answer");
+	SEE("History");
+	env.ai_recorded = true; /* the same store, replayed */
+	env.ai_status = NULL;
+	frame(t, 'a');
+	SEE("r is unavailable in replay");
+	SEE("Latest recorded answer");
+	NOT_SEE("idle: no material change");
 	stop(t);
+	ai_store_free(env.ai_store);
 }
 
 static void test_without_providers(void **state)
@@ -512,21 +563,57 @@ static void test_findings(void **state)
 	findings_free(f);
 }
 
-/* An answer citing evidence, as the AI provider formats it. */
-static int fake_ai_ids(void *ctx, char *buf, size_t sz)
+/* An answer whose evidence cites each kind of entity, with what each id
+ * pointed at when it was asked, as the worker stores it. */
+static struct ai_store *ai_store_citing_everything(void)
 {
-	(void)ctx;
-	snprintf(buf, sz, "[warning] worker waits on its file\n1. slow reads [observed]\n"
-		 "   evidence: io#3 pid:100 stk#2 (never sent)\nnext: look at vda");
-	return 1;
+	static const struct {
+		const char *id;
+		struct ai_evidence target;
+	} cited[] = {
+		{ "pid:100", { .kind = AI_EV_PID, .pid = 100, .name = "worker" } },
+		{ "io#3", { .kind = AI_EV_IO, .pid = 100, .name = "/data/file.db" } },
+		{ "dev#1", { .kind = AI_EV_DEV, .name = "vda" } },
+		{ "stk#2", { .kind = AI_EV_STACK, .pid = 100, .ustack_id = 7 } },
+		{ "fnd#1", { .kind = AI_EV_FINDING, .finding_id = 1, .name = "slow_storage" } },
+	};
+	struct ai_store *s = ai_store_new(4);
+	struct ai_record *r = calloc(1, sizeof(*r));
+	struct ai_finding *f;
+
+	assert_non_null(s);
+	assert_non_null(r);
+	snprintf(r->answer.headline, sizeof(r->answer.headline), "worker waits on its file");
+	r->answer.nfindings = 1;
+	f = &r->answer.findings[0];
+	snprintf(f->title, sizeof(f->title), "slow reads");
+	for (size_t k = 0; k < sizeof(cited) / sizeof(cited[0]); k++) {
+		snprintf(f->evidence[k], AI_ID_LEN, "%s", cited[k].id);
+		f->evidence_sent[k] = true;
+		snprintf(r->resolved[0][k], AI_RESOLVED_LEN, "was %s", cited[k].id);
+		r->target[0][k] = cited[k].target;
+	}
+	snprintf(f->evidence[5], AI_ID_LEN, "pid:999");
+	f->nevidence = 6;
+	ai_store_add(s, r);
+	free(r);
+	return s;
+}
+
+static void ai_enter_on(struct tui *t, const char *text)
+{
+	frame(t, 'a');
+	search_for(t, text);
+	frame(t, K_ENTER);
 }
 
 /* The wide dashboard has a health and findings pane of its own; the AI
- * view's Enter jumps from an answer's evidence line. */
+ * view's Enter goes from an answer's evidence to what it pointed at. */
 static void test_findings_wide_and_ai_jump(void **state)
 {
 	struct findings *f = findings_new(&(struct findings_config){ 0 });
-	struct tui_env env = { .ai_summary = fake_ai_ids };
+	struct tui_env env = { .stack_frames = fake_frames, .folded_stacks = fake_folded,
+			       .ai_store = ai_store_citing_everything() };
 	struct tui *t;
 
 	(void)state;
@@ -541,46 +628,28 @@ static void test_findings_wide_and_ai_jump(void **state)
 	SEE("health 65/100");
 	SEE("CPU pressure");
 	NOT_SEE("more (! lists");
-	frame(t, 'a');
-	frame(t, K_HOME);
-	frame(t, K_DOWN);
-	frame(t, K_DOWN); /* the evidence line: io#3 leads nowhere, pid:100 does */
-	frame(t, K_ENTER);
+	ai_enter_on(t, "was pid:100");
 	SEE("Process 100");
-	frame(t, K_ESC);
-	frame(t, K_DOWN);
-	frame(t, K_ENTER);
-	SEE("no evidence ID on this line");
+	ai_enter_on(t, "was io#3");
+	assert_string_equal(t->filter.src, "file:/data/file.db");
+	ai_enter_on(t, "was dev#1");
+	assert_string_equal(t->filter.src, "type:block file:vda");
+	ai_enter_on(t, "was stk#2");
+	SEE("pipe_read_[k]");     /* the stack, selected and expanded */
+	ai_enter_on(t, "was fnd#1");
+	SEE("Findings");
+	SEE("Slow storage");
+	ai_enter_on(t, "pid:999");
+	SEE("never sent to the AI");
+	ai_enter_on(t, "worker waits");
+	SEE("Enter on a cited evidence line");
+	/* Replayed: the stack id was the live run's, so its process instead. */
+	env.ai_recorded = true;
+	ai_enter_on(t, "was stk#2");
+	SEE("Process 100");
 	stop(t);
+	ai_store_free(env.ai_store);
 	findings_free(f);
-}
-
-/* The same jumps from the AI's IDs; the prompt's ordinals are refused with
- * a reason, never taken for store ids. */
-static void test_evidence_ids_from_ai(void **state)
-{
-	struct tui_env env = { .ai_summary = fake_ai };
-	struct tui *t = start(&env, 100, 30);
-	char why[300];
-
-	(void)state;
-	frame(t, 0);
-	assert_true(tui_goto_evidence(t, "[PID 100]", EVID_AI, why, sizeof(why)));
-	frame(t, 0);
-	SEE("Process 100");
-	assert_false(tui_goto_evidence(t, "stk#2", EVID_AI, why, sizeof(why)));
-	assert_non_null(strstr(why, "prompt"));
-	assert_false(tui_goto_evidence(t, "io#3", EVID_AI, why, sizeof(why)));
-	assert_false(tui_goto_evidence(t, "hello", EVID_FINDINGS, why, sizeof(why)));
-	assert_non_null(strstr(why, "not an evidence ID"));
-	assert_false(tui_goto_evidence(t, "pid:abc", EVID_FINDINGS, why, sizeof(why)));
-	assert_false(tui_goto_evidence(t, "cg:/x", EVID_FINDINGS, why, sizeof(why)));
-	assert_non_null(strstr(why, "cgroup id is not known"));
-	assert_true(tui_goto_evidence_in(t, "   evidence: io#3 (never sent) pid:100", EVID_AI, why,
-					 sizeof(why)));
-	assert_false(tui_goto_evidence_in(t, "no ids here", EVID_AI, why, sizeof(why)));
-	assert_string_equal(why, "no evidence ID on this line");
-	stop(t);
 }
 
 int main(void)
@@ -591,7 +660,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_mouse, per_test_teardown),
 		cmocka_unit_test_teardown(test_too_small, per_test_teardown),
 		cmocka_unit_test_teardown(test_findings, per_test_teardown),
-		cmocka_unit_test_teardown(test_evidence_ids_from_ai, per_test_teardown),
 		cmocka_unit_test_teardown(test_findings_wide_and_ai_jump, per_test_teardown),
 	};
 
