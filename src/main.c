@@ -35,6 +35,7 @@
 #include "record/header.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/replay_time.h"
 #include "report/report.h"
 #include "sampler.h"
 #include "stack_resolver.h"
@@ -325,6 +326,14 @@ static int start_cast(struct session *s, struct tui_env *env)
 
 static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16 };
 
+/* A step back or forward from the replay clock (0 at the start). */
+static uint64_t clock_plus(struct pl_source *src, int64_t ns)
+{
+	uint64_t now = replay_clock(src);
+
+	return ns < 0 && (uint64_t)-ns > now ? 0 : now + (uint64_t)ns;
+}
+
 static void hook_replay_control(void *ctx, int op)
 {
 	struct session *s = ctx;
@@ -339,38 +348,65 @@ static void hook_replay_control(void *ctx, int op)
 	case TUI_RP_PAUSE: replay_set_paused(s->src, !replay_paused(s->src)); break;
 	case TUI_RP_FASTER: replay_set_speed(s->src, speeds[i < 6 ? i + 1 : 6]); break;
 	case TUI_RP_SLOWER: replay_set_speed(s->src, speeds[i > 0 ? i - 1 : 0]); break;
-	case TUI_RP_STEP: replay_advance(s->src, 1000000000ull); break;
-	case TUI_RP_JUMP: replay_advance(s->src, 60000000000ull); break;
+	case TUI_RP_STEP: replay_seek(s->src, clock_plus(s->src, 1000000000ll)); break;
+	case TUI_RP_JUMP: replay_seek(s->src, clock_plus(s->src, 60000000000ll)); break;
+	case TUI_RP_BACK: replay_seek(s->src, clock_plus(s->src, -1000000000ll)); break;
+	case TUI_RP_BACK_MIN: replay_seek(s->src, clock_plus(s->src, -60000000000ll)); break;
 	case TUI_RP_SPIKE:
 		spike = replay_next_spike(s->src);
 		if (spike > replay_clock(s->src))
-			replay_advance(s->src, spike - replay_clock(s->src));
+			replay_seek(s->src, spike);
 		break;
 	}
 	engine_unlock(s->eng);
+}
+
+static struct replay_clocks replay_clocks(const struct session *s)
+{
+	return (struct replay_clocks){ s->eng->origin_ns, s->eng->origin_wall };
+}
+
+/* The jump prompt: HH:MM:SS or +/-offset.  0 with "jump to ..." in msg, or
+ * -1 with why (then nothing moved). */
+static int hook_replay_goto(void *ctx, const char *text, char *msg, size_t sz)
+{
+	struct session *s = ctx;
+	struct replay_clocks c = replay_clocks(s);
+	uint64_t want, got;
+	char hms[16];
+
+	engine_lock(s->eng);
+	if (replay_time_parse(text, &c, replay_clock(s->src), &want, msg, sz)) {
+		engine_unlock(s->eng);
+		return -1;
+	}
+	got = replay_seek(s->src, want);
+	engine_unlock(s->eng);
+	replay_time_format(&c, got, hms, sizeof(hms));
+	snprintf(msg, sz, "jump to %s%s", hms, got > want ? " (the recording's start)"
+				       : got < want ? " (the recording's end)" : "");
+	return 0;
 }
 
 /* The status line's "REPLAY 10:31:59 x2 (paused)": the recording's time. */
 static size_t hook_replay_status(void *ctx, char *buf, size_t sz)
 {
 	struct session *s = ctx;
-	double wall, speed;
-	bool paused;
-	time_t t;
-	struct tm tm;
+	struct replay_clocks c = replay_clocks(s);
+	double speed;
+	bool paused, end;
+	uint64_t now;
 	char hms[16];
 
 	engine_lock(s->eng);
-	wall = s->eng->origin_wall + engine_ts(s->eng, replay_clock(s->src));
+	now = replay_clock(s->src);
 	speed = replay_speed(s->src);
 	paused = replay_paused(s->src);
+	end = replay_at_end(s->src);
 	engine_unlock(s->eng);
-	t = (time_t)wall;
-
-	localtime_r(&t, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	replay_time_format(&c, now, hms, sizeof(hms));
 	return (size_t)snprintf(buf, sz, "REPLAY %s x%g%s%s", hms, speed, paused ? " paused" : "",
-				s->c.eof ? " (end)" : "");
+				end ? " (end)" : "");
 }
 
 static int tui_session(struct session *s)
@@ -395,6 +431,7 @@ static int tui_session(struct session *s)
 	if (!s->ld) {
 		env.replay_control = hook_replay_control;
 		env.replay_status = hook_replay_status;
+		env.replay_goto = hook_replay_goto;
 	}
 	if (start_cast(s, &env))
 		return 1;

@@ -28,7 +28,7 @@ static const struct {
 	{ "Stacks view", CTX_STACKS, ACT_COLLAPSE, ACT_FLAME },
 	{ "Bookmarks (--record, --cast)", CTX_ALL, ACT_MARK, ACT_MARK },
 	{ "AI view", CTX_AI, ACT_AI_ASK, ACT_AI_ASK },
-	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_SPIKE },
+	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_GOTO },
 };
 
 bool help_lists_action(enum action a)

@@ -12,6 +12,12 @@
 #include "../util/monotime.h"
 
 #define REPLAY_BATCH 65536 /* events per drain when not paced */
+/* A seek re-feeds the seconds before its target so the timeline and the
+ * dashboards have context: up to this many seconds (and never more than the
+ * timeline's window), stopping earlier once this many bytes of event frames
+ * would be re-read, which bounds a seek's cost whatever the event rate. */
+#define REPLAY_LOOKBACK_MAX_S 120
+#define REPLAY_LOOKBACK_BYTES (1u << 20)
 
 struct rec_stack {
 	uint32_t store_id;       /* in the engine's stack store; 0 until first use */
@@ -48,6 +54,11 @@ struct replay {
 	uint64_t clock_ts, anchor_ts, anchor_wall;
 	uint64_t decode_errors;
 	json_object *marks, *ai, *findings, *end;
+	uint64_t side_upto;       /* side frames (marks, AI, findings) before it are kept */
+	uint64_t procs_offset;    /* the REC_PROCS snapshot at start; 0 when none */
+	bool seek_pending;        /* posted by replay_seek, done by the next drain */
+	uint64_t seek_to;
+	bool at_end;              /* every event delivered (paced replays wait here) */
 	bool eof;
 };
 
@@ -164,6 +175,10 @@ static int scan(struct replay *r, char *err, size_t errsz)
 				r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
 			}
 			break;
+		case REC_PROCS:
+			if (!r->procs_offset)
+				r->procs_offset = f.offset;
+			break;
 		case REC_STRINGS:
 			e = rec_reader_add_strings(&r->rd, f.payload, f.len);
 			break;
@@ -276,10 +291,16 @@ static void seed_procs(struct replay *r, const struct rec_frame_view *f)
 	json_object_put(procs);
 }
 
-static void keep_json(json_object **arr, const struct rec_frame_view *f)
+/* A side frame joins its list once: frames re-read after a seek back are
+ * already there. */
+static void keep_json(struct replay *r, json_object **arr, const struct rec_frame_view *f)
 {
-	json_object *o = parse_json(f);
+	json_object *o;
 
+	if (f->offset < r->side_upto)
+		return;
+	r->side_upto = f->offset + 1;
+	o = parse_json(f);
 	if (!o)
 		return;
 	if (!*arr)
@@ -324,13 +345,13 @@ static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 		deliver_tick(r, f);
 		break;
 	case REC_MARK:
-		keep_json(&r->marks, f);
+		keep_json(r, &r->marks, f);
 		break;
 	case REC_AI:
-		keep_json(&r->ai, f);
+		keep_json(r, &r->ai, f);
 		break;
 	case REC_FINDING:
-		keep_json(&r->findings, f);
+		keep_json(r, &r->findings, f);
 		break;
 	}
 }
@@ -356,6 +377,106 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 	}
 }
 
+/* The newest event time: the last EVENTS frame, decoded (the index only
+ * knows where frames begin). */
+static uint64_t find_end_ts(struct replay *r)
+{
+	struct rec_strings st = { lookup, &r->rd };
+	struct rec_frame_view f;
+	struct rec_cur c;
+	struct pl_event ev;
+	uint64_t prev, end = r->info.last_ts, n;
+
+	if (!r->nindex || rec_reader_seek(&r->rd, r->index[r->nindex - 1].offset) ||
+	    rec_reader_next(&r->rd, &f) != 1 || f.type != REC_EVENTS)
+		return end;
+	c = (struct rec_cur){ f.payload, f.payload + f.len, 0 };
+	prev = rec_get_varint(&c);
+	n = rec_get_varint(&c);
+	while (!c.err && n-- && !rec_decode_event(&c, &ev, &prev, &st))
+		if (ev.ts_ns > end)
+			end = ev.ts_ns;
+	return end;
+}
+
+static uint64_t sec_bytes_at(const struct replay *r, size_t sec)
+{
+	return sec < r->nsecs ? r->sec_bytes[sec] : 0;
+}
+
+/* Where a seek to target starts re-feeding: whole seconds back, within the
+ * lookback bounds. */
+static uint64_t lookback_start(const struct replay *r, uint64_t target)
+{
+	unsigned span = timeline_window(r->eng->tl);
+	size_t sec = (target - r->info.start_mono_ns) / 1000000000ull, n = 1;
+	uint64_t bytes = sec_bytes_at(r, sec);
+
+	if (span > REPLAY_LOOKBACK_MAX_S)
+		span = REPLAY_LOOKBACK_MAX_S;
+	while (sec > 0 && n < span && bytes + sec_bytes_at(r, sec - 1) <= REPLAY_LOOKBACK_BYTES) {
+		sec--;
+		n++;
+		bytes += sec_bytes_at(r, sec);
+	}
+	return r->info.start_mono_ns + sec * 1000000000ull;
+}
+
+/* The offset of the last EVENTS frame starting at or before ts (binary
+ * search: the recorder writes frames in time order), or 0 when ts is before
+ * the first. */
+static uint64_t frame_before(const struct replay *r, uint64_t ts)
+{
+	size_t lo = 0, hi = r->nindex;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->index[mid].ts <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? r->index[lo - 1].offset : 0;
+}
+
+/* Re-read one frame at offset (the process snapshot) out of order. */
+static void reenter_frame(struct replay *r, uint64_t offset)
+{
+	struct rec_frame_view f;
+
+	if (offset && !rec_reader_seek(&r->rd, offset) && rec_reader_next(&r->rd, &f) == 1)
+		enter_frame(r, &f);
+}
+
+/*
+ * A posted seek, on the consumer thread with the engine lock held.  A short
+ * step forward just moves the clock (drain delivers the gap).  Anything
+ * else forgets the stores and re-feeds from the lookback start: from the
+ * top of the file when that reaches the first frame (then the stores are
+ * exactly those of a straight play), else from the indexed frame before it,
+ * after re-seeding the process tree from the start snapshot.
+ */
+static void seek_now(struct replay *r, uint64_t target)
+{
+	uint64_t from = lookback_start(r, target), off;
+
+	r->seek_pending = false;
+	if (target >= r->clock_ts && from <= r->clock_ts) {
+		r->clock_ts = r->anchor_ts = target;
+		return;
+	}
+	off = frame_before(r, from);
+	engine_reset(r->eng);
+	if (off > r->procs_offset)
+		reenter_frame(r, r->procs_offset);
+	rec_reader_seek(&r->rd, off ? off : REC_PROLOGUE);
+	r->left = 0;
+	r->has_pending = false;
+	r->at_end = r->eof = false;
+	r->clock_ts = r->anchor_ts = target;
+}
+
 static void advance_clock(struct replay *r)
 {
 	uint64_t now = monotime_ns();
@@ -371,12 +492,18 @@ static int replay_drain(struct pl_source *s)
 	struct replay *r = (struct replay *)s;
 	int delivered = 0;
 
+	if (r->seek_pending)
+		seek_now(r, r->seek_to);
 	if (r->eof)
 		return PL_SOURCE_EOF;
 	if (r->speed > 0)
 		advance_clock(r);
 	while (delivered < REPLAY_BATCH) {
 		if (!r->has_pending && !(r->has_pending = next_event(r, &r->pending))) {
+			r->at_end = true;
+			/* Paced (the screen): wait at the end, a seek may go back. */
+			if (r->speed > 0)
+				return delivered;
 			r->eof = true;
 			return delivered ? delivered : PL_SOURCE_EOF;
 		}
@@ -458,6 +585,9 @@ static struct pl_source *replay_open(const char *path, const void *data, size_t 
 	if (e || scan(r, err, errsz))
 		goto fail;
 	r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
+	r->info.end_ts = find_end_ts(r);
+	if (r->info.end_ts < r->info.start_mono_ns)
+		r->info.end_ts = r->info.start_mono_ns;
 	if (json_object_object_get_ex(r->info.header, "start_unix", &v))
 		r->info.start_wall = json_object_get_double(v);
 	engine_set_origin(eng, r->info.start_mono_ns, r->info.start_wall);
@@ -516,16 +646,30 @@ bool replay_paused(struct pl_source *s)
 
 uint64_t replay_clock(struct pl_source *s)
 {
-	return ((struct replay *)s)->clock_ts;
+	struct replay *r = (struct replay *)s;
+
+	return r->seek_pending ? r->seek_to : r->clock_ts;
 }
 
-void replay_advance(struct pl_source *s, uint64_t ns)
+uint64_t replay_seek(struct pl_source *s, uint64_t ts)
 {
 	struct replay *r = (struct replay *)s;
 
 	advance_clock(r);
-	r->clock_ts += ns;
-	r->anchor_ts = r->clock_ts;
+	if (ts < r->info.start_mono_ns)
+		ts = r->info.start_mono_ns;
+	if (ts > r->info.end_ts)
+		ts = r->info.end_ts;
+	r->seek_to = ts;
+	r->seek_pending = true;
+	return ts;
+}
+
+bool replay_at_end(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+
+	return r->at_end && !r->seek_pending;
 }
 
 uint64_t replay_next_spike(struct pl_source *s)
@@ -539,9 +683,9 @@ uint64_t replay_next_spike(struct pl_source *s)
 			sum += r->sec_bytes[i];
 			active++;
 		}
-	if (!active || r->clock_ts < r->info.start_mono_ns)
+	if (!active || replay_clock(s) < r->info.start_mono_ns)
 		return 0;
-	from = (r->clock_ts - r->info.start_mono_ns) / 1000000000ull + 1;
+	from = (replay_clock(s) - r->info.start_mono_ns) / 1000000000ull + 1;
 	for (size_t i = from; i < r->nsecs; i++)
 		if (r->sec_bytes[i] * active > 3 * sum)
 			return r->info.start_mono_ns + i * 1000000000ull;

@@ -19,7 +19,8 @@ struct replay_info {
 	json_object *header;     /* the REC_HEADER object (owned by the source) */
 	uint64_t start_mono_ns;  /* recording's ts 0 */
 	double start_wall;
-	uint64_t first_ts, last_ts;  /* monotonic range of the events (from the index scan) */
+	uint64_t first_ts, last_ts;  /* first and last EVENTS frame's base ts (index scan) */
+	uint64_t end_ts;         /* the newest event's ts (>= start_mono_ns) */
 };
 
 /* Open path and read its header.  NULL with a one-line message in err. */
@@ -34,11 +35,15 @@ void replay_set_speed(struct pl_source *s, double speed);
 double replay_speed(struct pl_source *s);
 void replay_set_paused(struct pl_source *s, bool paused);
 bool replay_paused(struct pl_source *s);
-/* Monotonic ts the replay has reached. */
+/* Monotonic ts the replay has reached (or a posted seek's target). */
 uint64_t replay_clock(struct pl_source *s);
-/* Move the replay clock forward by ns (while paused too): events up to it
- * are delivered at the next drain.  Backward seeking is not offered. */
-void replay_advance(struct pl_source *s, uint64_t ns);
+/* Post a seek to ts, forward or back, clamped to the recording's start and
+ * its newest event; returns the clamped target.  Any thread, engine lock
+ * held: the consumer's next drain does it (docs/views.md "Replay controls"),
+ * so afterwards the stores hold the state at ts, paused or not. */
+uint64_t replay_seek(struct pl_source *s, uint64_t ts);
+/* Every event up to the end delivered (a paced replay waits there). */
+bool replay_at_end(struct pl_source *s);
 /* The next spike after the clock: a second whose recorded event bytes are
  * over three times the mean of active seconds.  Its ts, or 0 when none. */
 uint64_t replay_next_spike(struct pl_source *s);
