@@ -18,6 +18,9 @@
  * would be re-read, which bounds a seek's cost whatever the event rate. */
 #define REPLAY_LOOKBACK_MAX_S 120
 #define REPLAY_LOOKBACK_BYTES (1u << 20)
+/* Events reach the recorder at most this late after frames holding newer
+ * ones (in-flight reports, queueing): how far back the end is looked for. */
+#define END_SLACK_NS (5 * 1000000000ull)
 
 struct rec_stack {
 	uint32_t store_id;       /* in the engine's stack store; 0 until first use */
@@ -377,25 +380,35 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 	}
 }
 
-/* The newest event time: the last EVENTS frame, decoded (the index only
- * knows where frames begin). */
+static uint64_t frame_before(const struct replay *r, uint64_t ts);
+
+/* The newest event time: the EVENTS frames of the last seconds, decoded
+ * (the index only knows where frames begin, and a late frame may hold only
+ * an older event, such as a closed in-flight op). */
 static uint64_t find_end_ts(struct replay *r)
 {
 	struct rec_strings st = { lookup, &r->rd };
 	struct rec_frame_view f;
-	struct rec_cur c;
-	struct pl_event ev;
-	uint64_t prev, end = r->info.last_ts, n;
+	uint64_t end = r->info.last_ts, from;
 
-	if (!r->nindex || rec_reader_seek(&r->rd, r->index[r->nindex - 1].offset) ||
-	    rec_reader_next(&r->rd, &f) != 1 || f.type != REC_EVENTS)
+	if (!r->nindex)
 		return end;
-	c = (struct rec_cur){ f.payload, f.payload + f.len, 0 };
-	prev = rec_get_varint(&c);
-	n = rec_get_varint(&c);
-	while (!c.err && n-- && !rec_decode_event(&c, &ev, &prev, &st))
-		if (ev.ts_ns > end)
-			end = ev.ts_ns;
+	from = frame_before(r, r->info.last_ts > END_SLACK_NS ? r->info.last_ts - END_SLACK_NS : 0);
+	if (rec_reader_seek(&r->rd, from ? from : REC_PROLOGUE))
+		return end;
+	while (rec_reader_next(&r->rd, &f) == 1) {
+		struct rec_cur c = { f.payload, f.payload + f.len, 0 };
+		struct pl_event ev;
+		uint64_t prev, n;
+
+		if (f.type != REC_EVENTS)
+			continue;
+		prev = rec_get_varint(&c);
+		n = rec_get_varint(&c);
+		while (!c.err && n-- && !rec_decode_event(&c, &ev, &prev, &st))
+			if (ev.ts_ns > end)
+				end = ev.ts_ns;
+	}
 	return end;
 }
 
@@ -507,7 +520,8 @@ static int replay_drain(struct pl_source *s)
 			r->eof = true;
 			return delivered ? delivered : PL_SOURCE_EOF;
 		}
-		if (r->speed > 0 && r->pending.ts_ns > r->clock_ts)
+		/* At the end every event left is due, in whatever order it was written. */
+		if (r->speed > 0 && r->pending.ts_ns > r->clock_ts && r->clock_ts < r->info.end_ts)
 			break;
 		map_stacks(r, &r->pending);
 		r->has_pending = false;
