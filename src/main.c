@@ -581,6 +581,33 @@ out:
 	return rc;
 }
 
+/* --from / --to against the open recording: times of the recording, or
+ * offsets from its start.  0, or 2 (bad usage) after one line. */
+static int set_slice(struct session *s)
+{
+	const struct replay_info *ri = replay_info(s->src);
+	struct replay_clocks c = { ri->start_mono_ns, ri->start_wall };
+	const char *opt = "--from", *text = s->o->replay_from;
+	uint64_t from = ri->start_mono_ns, to = UINT64_MAX;
+	char err[200], a[16], b[16];
+
+	if ((text[0] && replay_time_parse(text, &c, ri->start_mono_ns, &from, err, sizeof(err))) ||
+	    (opt = "--to", text = s->o->replay_to,
+	     text[0] && replay_time_parse(text, &c, ri->start_mono_ns, &to, err, sizeof(err)))) {
+		fprintf(stderr, "perflens: %s: %s\n", opt, err);
+		return 2;
+	}
+	replay_time_format(&c, ri->start_mono_ns, a, sizeof(a));
+	replay_time_format(&c, ri->end_ts, b, sizeof(b));
+	if (from > ri->end_ts || to < ri->start_mono_ns || to < from) {
+		fprintf(stderr, "perflens: --from/--to: %s, the recording runs from %s to %s\n",
+			to < from ? "--to is before --from" : "the slice is outside the recording", a, b);
+		return 2;
+	}
+	replay_set_range(s->src, from, to);
+	return 0;
+}
+
 /* Replay needs no root: no loader, no sampler (ticks come recorded). */
 static int run_replay(struct session *s)
 {
@@ -604,6 +631,9 @@ static int run_replay(struct session *s)
 	s->ready = json_object_get(ready);
 	if (!s->o->json)
 		replay_set_speed(s->src, s->o->replay_speed);
+	if ((s->o->replay_from[0] || s->o->replay_to[0]) && (rc = set_slice(s)))
+		goto out;
+	rc = 1;
 	if (start_outputs(s, NULL))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);

@@ -62,6 +62,7 @@ struct replay {
 	bool seek_pending;        /* posted by replay_seek, done by the next drain */
 	uint64_t seek_to;
 	bool at_end;              /* every event delivered (paced replays wait here) */
+	uint64_t from_ts, to_ts;  /* a slice (--from/--to): events outside are skipped */
 	bool eof;
 };
 
@@ -324,6 +325,10 @@ static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 	}
 	ev.u.tick.sec = json_object_get_int64(sec);
 	ev.ts_ns = r->info.start_mono_ns + (uint64_t)(ev.u.tick.sec + 1) * 1000000000ull;
+	if (ev.ts_ns < r->from_ts || ev.ts_ns > r->to_ts) {
+		json_object_put(t);
+		return;
+	}
 	tick_apply(r->eng->sat, t);
 	satstore_put_tick(r->eng->sat, ev.u.tick.sec, strndup((const char *)f->payload, f->len));
 	json_object_put(t);
@@ -368,8 +373,11 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 	for (;;) {
 		if (r->left) {
 			r->left--;
-			if (!rec_decode_event(&r->cur, ev, &r->prev_ts, &st))
+			if (!rec_decode_event(&r->cur, ev, &r->prev_ts, &st)) {
+				if (ev->ts_ns < r->from_ts || ev->ts_ns > r->to_ts)
+					continue;
 				return true;
+			}
 			r->decode_errors++; /* the rest of this frame is unreadable */
 			r->left = 0;
 			continue;
@@ -377,6 +385,9 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 		if (rec_reader_next(&r->rd, &f) != 1)
 			return false;
 		enter_frame(r, &f);
+		/* Frames are in time order, give or take END_SLACK_NS. */
+		if (r->left && r->to_ts != UINT64_MAX && r->prev_ts > r->to_ts + END_SLACK_NS)
+			return false;
 	}
 }
 
@@ -607,6 +618,7 @@ static struct pl_source *replay_open(const char *path, const void *data, size_t 
 	engine_set_origin(eng, r->info.start_mono_ns, r->info.start_wall);
 	r->clock_ts = r->anchor_ts = r->info.start_mono_ns;
 	r->anchor_wall = monotime_ns();
+	r->to_ts = UINT64_MAX;
 	/* Play from the top: the scan left the reader at the end. */
 	rec_reader_seek(&r->rd, REC_PROLOGUE);
 	return &r->base;
@@ -677,6 +689,20 @@ uint64_t replay_seek(struct pl_source *s, uint64_t ts)
 	r->seek_to = ts;
 	r->seek_pending = true;
 	return ts;
+}
+
+void replay_set_range(struct pl_source *s, uint64_t from, uint64_t to)
+{
+	struct replay *r = (struct replay *)s;
+	uint64_t off = frame_before(r, from > END_SLACK_NS ? from - END_SLACK_NS : 0);
+
+	r->from_ts = from;
+	r->to_ts = to;
+	if (off > r->procs_offset)
+		reenter_frame(r, r->procs_offset);
+	rec_reader_seek(&r->rd, off ? off : REC_PROLOGUE);
+	r->left = 0;
+	r->has_pending = false;
 }
 
 bool replay_at_end(struct pl_source *s)

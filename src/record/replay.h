@@ -42,6 +42,10 @@ uint64_t replay_clock(struct pl_source *s);
  * held: the consumer's next drain does it (docs/views.md "Replay controls"),
  * so afterwards the stores hold the state at ts, paused or not. */
 uint64_t replay_seek(struct pl_source *s, uint64_t ts);
+/* Deliver only events (and ticks) with from <= ts <= to, before any drain
+ * (--from/--to): reading starts at the indexed frame before from (the
+ * process snapshot re-seeded) and stops past to. */
+void replay_set_range(struct pl_source *s, uint64_t from, uint64_t to);
 /* Every event up to the end delivered (a paced replay waits there). */
 bool replay_at_end(struct pl_source *s);
 /* The next spike after the clock: a second whose recorded event bytes are

@@ -217,3 +217,37 @@ def test_report_markdown_and_json():
         assert bad.returncode == 2 and b"expected one recording file" in bad.stderr
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_replay_slice_from_to():
+    """--from/--to print exactly the lines of a full replay inside the slice; times that
+    are not times, or a slice outside the recording, are one-line usage errors."""
+    tmp = os.path.join(scratch_dir(), f"perflens-slice-{os.getpid()}")
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        path, _, _, _ = _record(tmp)
+        full = subprocess.run([PERFLENS, "--replay", path, "--json"], capture_output=True,
+                              timeout=120)
+        assert full.returncode == 0, full.stderr.decode()
+        lines = [json.loads(l) for l in full.stdout.splitlines()]
+        timed = sorted({e["ts"] for e in lines if e["type"] not in ("ready", "summary")})
+        assert len(timed) > 20
+        # Cut between lines, a third and two thirds in, so rounding cannot matter.
+        i, j = len(timed) // 3, 2 * len(timed) // 3
+        lo, hi = (timed[i - 1] + timed[i]) / 2, (timed[j] + timed[j + 1]) / 2
+        want = [e for e in lines if e["type"] not in ("ready", "summary") and lo <= e["ts"] <= hi]
+        p = subprocess.run([PERFLENS, "--replay", path, "--json", "--from", f"+{lo:.6f}s",
+                            "--to", f"+{hi:.6f}s"], capture_output=True, timeout=120)
+        assert p.returncode == 0, p.stderr.decode()
+        got = [json.loads(l) for l in p.stdout.splitlines()]
+        assert got[0]["type"] == "ready" and got[-1]["type"] == "summary"
+        assert got[1:-1] == want, f"{len(got) - 2} sliced vs {len(want)} wanted"
+        for args, msg in ((["--from", "half past"], "--from: not a time"),
+                          (["--from", "+2s", "--to", "+1s"], "--to is before --from"),
+                          (["--from", "+1h"], "outside the recording")):
+            p = subprocess.run([PERFLENS, "--replay", path, "--json", *args],
+                               capture_output=True, timeout=60)
+            err = p.stderr.decode()
+            assert p.returncode == 2 and msg in err and len(err.splitlines()) == 1, err
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
