@@ -163,7 +163,7 @@ static int make_recording(uint64_t *span_ns)
 	make_stacks(e, ustk, kstk);
 	if (stack_resolver_start(&res, e->stacks, NULL) ||
 	    recorder_start(&rec, PATH, 0, rec_header_new(e, json_object_new_object()), e, &res,
-			   65536, err, sizeof(err))) {
+			   NULL, 65536, err, sizeof(err))) {
 		fprintf(stderr, "bench_seek: %s\n", err);
 		return -1;
 	}

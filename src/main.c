@@ -452,6 +452,7 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 {
 	struct cgroup_mounts cgm = { 0 };
 	char err[300] = "";
+	bool named = s->ld && !cgroup_detect(CGROUP_MOUNTINFO, &cgm); /* live: names to look up */
 
 	if (stack_resolver_start(&s->res, s->eng->stacks, sym))
 		return -1;
@@ -464,8 +465,10 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 		json_out_print(stdout, json_object_get(s->ready));
 	fflush(stdout);
 	if (s->o->json && !s->o->output_none) {
-		if (s->ld && !cgroup_detect(CGROUP_MOUNTINFO, &cgm))
+		if (named)
 			s->jctx.ids = idnames_new(cgm.v2_root, "/proc");
+		else if (!s->ld)
+			s->jctx.ids = replay_take_names(s->src); /* what the recording says */
 		if (json_writer_start(&s->w, stdout, s->o->queue_cap, &s->jctx))
 			return -1;
 		engine_add_tap(s->eng, (struct engine_tap){ json_writer_tap, &s->w });
@@ -473,7 +476,8 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 	if (s->o->record_path[0]) {
 		if (recorder_start(&s->rec, s->o->record_path, s->o->record_max,
 				   rec_header_new(s->eng, json_object_get(s->ready)), s->eng, &s->res,
-				   s->o->queue_cap, err, sizeof(err))) {
+				   named ? idnames_new(cgm.v2_root, "/proc") : NULL, s->o->queue_cap,
+				   err, sizeof(err))) {
 			fprintf(stderr, "perflens: %s\n", err);
 			return -1;
 		}

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "format.h"
+#include "rec_names.h"
 #include "tick_apply.h"
 #include "../util/monotime.h"
 
@@ -57,6 +58,7 @@ struct replay {
 	uint64_t clock_ts, anchor_ts, anchor_wall;
 	uint64_t decode_errors;
 	json_object *marks, *ai, *findings, *end;
+	struct idnames *names;    /* cgroup paths and nspids (REC_NAMES), learnt at scan */
 	uint64_t side_upto;       /* side frames (marks, AI, findings) before it are kept */
 	uint64_t procs_offset;    /* the REC_PROCS snapshot at start; 0 when none */
 	bool seek_pending;        /* posted by replay_seek, done by the next drain */
@@ -195,6 +197,11 @@ static int scan(struct replay *r, char *err, size_t errsz)
 		case REC_END:
 			json_object_put(r->end);
 			r->end = parse_json(&f);
+			break;
+		case REC_NAMES:
+			/* Damaged names only leave names out: the events still replay. */
+			if (rec_names_learn(r->names, f.payload, f.len))
+				r->decode_errors++;
 			break;
 		}
 		if (e)
@@ -577,6 +584,7 @@ static void replay_free(struct pl_source *s)
 	json_object_put(r->ai);
 	json_object_put(r->findings);
 	json_object_put(r->end);
+	idnames_free(r->names);
 	rec_reader_close(&r->rd);
 	free(r);
 }
@@ -605,6 +613,11 @@ static struct pl_source *replay_open(const char *path, const void *data, size_t 
 	r->base.ops = &replay_ops;
 	r->base.sink = sink;
 	r->eng = eng;
+	r->names = idnames_new(NULL, NULL);
+	if (!r->names) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	e = path ? rec_reader_open(&r->rd, path, err, errsz)
 		 : rec_reader_open_mem(&r->rd, data, size, err, errsz);
 	if (e || scan(r, err, errsz))
@@ -753,6 +766,15 @@ json_object *replay_ai(struct pl_source *s)
 json_object *replay_findings(struct pl_source *s)
 {
 	return ((struct replay *)s)->findings;
+}
+
+struct idnames *replay_take_names(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+	struct idnames *n = r->names;
+
+	r->names = NULL;
+	return n;
 }
 
 json_object *replay_end(struct pl_source *s)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "../engine.h"
+#include "../out/idnames.h"
 #include "../source.h"
 #include "reader.h"
 
@@ -58,5 +59,8 @@ json_object *replay_marks(struct pl_source *s);
 json_object *replay_ai(struct pl_source *s);
 json_object *replay_findings(struct pl_source *s);
 json_object *replay_end(struct pl_source *s);
+/* The recorded cgroup paths and namespace pids, for the JSON printer (the
+ * caller owns them; read-only, so the printer thread may use them). */
+struct idnames *replay_take_names(struct pl_source *s);
 
 #endif

@@ -131,8 +131,8 @@ static int make_recording(void **state)
 	make_stacks(e, stk);
 	proctree_on_exec(e->pt, 100, 1, 1, "parent", "parent --serve");
 	if (stack_resolver_start(&res, e->stacks, NULL) ||
-	    recorder_start(&r, path, 0, rec_header_new(e, json_object_new_object()), e, &res, 65536,
-			   err, sizeof(err)))
+	    recorder_start(&r, path, 0, rec_header_new(e, json_object_new_object()), e, &res, NULL,
+			   65536, err, sizeof(err)))
 		return -1;
 	for (int s = 0; s < SECS; s++)
 		record_second(e, &r, stk, s);
