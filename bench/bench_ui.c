@@ -23,6 +23,7 @@
 #include "../ui/crt.h"
 #include "../ui/tui_int.h"
 #include "../src/util/monotime.h"
+#include "bench_stats.h"
 
 #define NPROCS 5000
 #define NEVENTS 1000000
@@ -41,10 +42,7 @@ static uint64_t rng = 88172645463325252ull;
 
 static uint64_t next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static const char *const comms[] = { "postgres", "nginx", "java", "python3", "bash", "rsync",

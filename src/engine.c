@@ -51,6 +51,19 @@ void engine_free(struct engine *e)
 	free(e);
 }
 
+void engine_reset(struct engine *e)
+{
+	timeline_clear(e->tl);
+	eventlog_clear(e->log);
+	proctree_clear(e->pt);
+	stackstore_clear_counts(e->stacks);
+	stackagg_clear(e->agg);
+	cgstats_clear(e->cg);
+	satstore_clear(e->sat);
+	memset(&e->tot, 0, sizeof(e->tot));
+	e->events = 0;
+}
+
 int engine_add_tap(struct engine *e, struct engine_tap tap)
 {
 	if (e->ntaps >= ENGINE_MAX_TAPS)

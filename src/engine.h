@@ -67,6 +67,11 @@ struct engine {
 struct engine *engine_new(const struct engine_config *cfg);
 void engine_free(struct engine *e);
 int engine_add_tap(struct engine *e, struct engine_tap tap);
+/* Forget everything ingested: every store the views read back to empty, as
+ * at start (replay seeks, then re-feeds).  Lock held.  Interned stacks stay
+ * (ids are read without the lock); only their use counts go.  The clocks'
+ * origin and the taps stay. */
+void engine_reset(struct engine *e);
 /* Account one event in every store, then pass it to the taps.  Lock held. */
 void engine_ingest(struct engine *e, const struct pl_event *ev);
 /* Re-anchor ts 0 (replay: the recording's start). */

@@ -35,6 +35,7 @@
 #include "record/header.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/replay_time.h"
 #include "report/report.h"
 #include "sampler.h"
 #include "stack_resolver.h"
@@ -326,6 +327,14 @@ static int start_cast(struct session *s, struct tui_env *env)
 
 static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16 };
 
+/* A step back or forward from the replay clock (0 at the start). */
+static uint64_t clock_plus(struct pl_source *src, int64_t ns)
+{
+	uint64_t now = replay_clock(src);
+
+	return ns < 0 && (uint64_t)-ns > now ? 0 : now + (uint64_t)ns;
+}
+
 static void hook_replay_control(void *ctx, int op)
 {
 	struct session *s = ctx;
@@ -340,38 +349,65 @@ static void hook_replay_control(void *ctx, int op)
 	case TUI_RP_PAUSE: replay_set_paused(s->src, !replay_paused(s->src)); break;
 	case TUI_RP_FASTER: replay_set_speed(s->src, speeds[i < 6 ? i + 1 : 6]); break;
 	case TUI_RP_SLOWER: replay_set_speed(s->src, speeds[i > 0 ? i - 1 : 0]); break;
-	case TUI_RP_STEP: replay_advance(s->src, 1000000000ull); break;
-	case TUI_RP_JUMP: replay_advance(s->src, 60000000000ull); break;
+	case TUI_RP_STEP: replay_seek(s->src, clock_plus(s->src, 1000000000ll)); break;
+	case TUI_RP_JUMP: replay_seek(s->src, clock_plus(s->src, 60000000000ll)); break;
+	case TUI_RP_BACK: replay_seek(s->src, clock_plus(s->src, -1000000000ll)); break;
+	case TUI_RP_BACK_MIN: replay_seek(s->src, clock_plus(s->src, -60000000000ll)); break;
 	case TUI_RP_SPIKE:
 		spike = replay_next_spike(s->src);
 		if (spike > replay_clock(s->src))
-			replay_advance(s->src, spike - replay_clock(s->src));
+			replay_seek(s->src, spike);
 		break;
 	}
 	engine_unlock(s->eng);
+}
+
+static struct replay_clocks replay_clocks(const struct session *s)
+{
+	return (struct replay_clocks){ s->eng->origin_ns, s->eng->origin_wall };
+}
+
+/* The jump prompt: HH:MM:SS or +/-offset.  0 with "jump to ..." in msg, or
+ * -1 with why (then nothing moved). */
+static int hook_replay_goto(void *ctx, const char *text, char *msg, size_t sz)
+{
+	struct session *s = ctx;
+	struct replay_clocks c = replay_clocks(s);
+	uint64_t want, got;
+	char hms[16];
+
+	engine_lock(s->eng);
+	if (replay_time_parse(text, &c, replay_clock(s->src), &want, msg, sz)) {
+		engine_unlock(s->eng);
+		return -1;
+	}
+	got = replay_seek(s->src, want);
+	engine_unlock(s->eng);
+	replay_time_format(&c, got, hms, sizeof(hms));
+	snprintf(msg, sz, "jump to %s%s", hms, got > want ? " (the recording's start)"
+				       : got < want ? " (the recording's end)" : "");
+	return 0;
 }
 
 /* The status line's "REPLAY 10:31:59 x2 (paused)": the recording's time. */
 static size_t hook_replay_status(void *ctx, char *buf, size_t sz)
 {
 	struct session *s = ctx;
-	double wall, speed;
-	bool paused;
-	time_t t;
-	struct tm tm;
+	struct replay_clocks c = replay_clocks(s);
+	double speed;
+	bool paused, end;
+	uint64_t now;
 	char hms[16];
 
 	engine_lock(s->eng);
-	wall = s->eng->origin_wall + engine_ts(s->eng, replay_clock(s->src));
+	now = replay_clock(s->src);
 	speed = replay_speed(s->src);
 	paused = replay_paused(s->src);
+	end = replay_at_end(s->src);
 	engine_unlock(s->eng);
-	t = (time_t)wall;
-
-	localtime_r(&t, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	replay_time_format(&c, now, hms, sizeof(hms));
 	return (size_t)snprintf(buf, sz, "REPLAY %s x%g%s%s", hms, speed, paused ? " paused" : "",
-				s->c.eof ? " (end)" : "");
+				end ? " (end)" : "");
 }
 
 static int tui_session(struct session *s)
@@ -398,6 +434,7 @@ static int tui_session(struct session *s)
 	if (!s->ld) {
 		env.replay_control = hook_replay_control;
 		env.replay_status = hook_replay_status;
+		env.replay_goto = hook_replay_goto;
 	}
 	if (start_cast(s, &env))
 		return 1;
@@ -418,6 +455,7 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 {
 	struct cgroup_mounts cgm = { 0 };
 	char err[300] = "";
+	bool named = s->ld && !cgroup_detect(CGROUP_MOUNTINFO, &cgm); /* live: names to look up */
 
 	if (stack_resolver_start(&s->res, s->eng->stacks, sym))
 		return -1;
@@ -430,8 +468,10 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 		json_out_print(stdout, json_object_get(s->ready));
 	fflush(stdout);
 	if (s->o->json && !s->o->output_none) {
-		if (s->ld && !cgroup_detect(CGROUP_MOUNTINFO, &cgm))
+		if (named)
 			s->jctx.ids = idnames_new(cgm.v2_root, "/proc");
+		else if (!s->ld)
+			s->jctx.ids = replay_take_names(s->src); /* what the recording says */
 		if (json_writer_start(&s->w, stdout, s->o->queue_cap, &s->jctx))
 			return -1;
 		engine_add_tap(s->eng, (struct engine_tap){ json_writer_tap, &s->w });
@@ -439,7 +479,8 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 	if (s->o->record_path[0]) {
 		if (recorder_start(&s->rec, s->o->record_path, s->o->record_max,
 				   rec_header_new(s->eng, json_object_get(s->ready)), s->eng, &s->res,
-				   s->o->queue_cap, err, sizeof(err))) {
+				   named ? idnames_new(cgm.v2_root, "/proc") : NULL, s->o->queue_cap,
+				   err, sizeof(err))) {
 			fprintf(stderr, "perflens: %s\n", err);
 			return -1;
 		}
@@ -550,6 +591,33 @@ out:
 	return rc;
 }
 
+/* --from / --to against the open recording: times of the recording, or
+ * offsets from its start.  0, or 2 (bad usage) after one line. */
+static int set_slice(struct session *s)
+{
+	const struct replay_info *ri = replay_info(s->src);
+	struct replay_clocks c = { ri->start_mono_ns, ri->start_wall };
+	const char *opt = "--from", *text = s->o->replay_from;
+	uint64_t from = ri->start_mono_ns, to = UINT64_MAX;
+	char err[200], a[16], b[16];
+
+	if ((text[0] && replay_time_parse(text, &c, ri->start_mono_ns, &from, err, sizeof(err))) ||
+	    (opt = "--to", text = s->o->replay_to,
+	     text[0] && replay_time_parse(text, &c, ri->start_mono_ns, &to, err, sizeof(err)))) {
+		fprintf(stderr, "perflens: %s: %s\n", opt, err);
+		return 2;
+	}
+	replay_time_format(&c, ri->start_mono_ns, a, sizeof(a));
+	replay_time_format(&c, ri->end_ts, b, sizeof(b));
+	if (from > ri->end_ts || to < ri->start_mono_ns || to < from) {
+		fprintf(stderr, "perflens: --from/--to: %s, the recording runs from %s to %s\n",
+			to < from ? "--to is before --from" : "the slice is outside the recording", a, b);
+		return 2;
+	}
+	replay_set_range(s->src, from, to);
+	return 0;
+}
+
 /* Replay needs no root: no loader, no sampler (ticks come recorded). */
 static int run_replay(struct session *s)
 {
@@ -582,9 +650,14 @@ static int run_replay(struct session *s)
 		/* Recorded findings and AI answers, as the replay clock reaches
 		 * them, into the same stores the live run fills: the views read
 		 * one thing. */
-		replay_on_finding(s->src, findings_json_apply, s->findings);
-		replay_set_ai_store(s->src, s->ai_store);
+		replay_feed(s->src, REPLAY_FINDINGS,
+			    (struct replay_feed){ findings_json_apply, findings_json_reset, s->findings });
+		replay_feed(s->src, REPLAY_AI,
+			    (struct replay_feed){ ai_store_feed_line, ai_store_feed_reset, s->ai_store });
 	}
+	if ((s->o->replay_from[0] || s->o->replay_to[0]) && (rc = set_slice(s)))
+		goto out;
+	rc = 1;
 	if (start_outputs(s, NULL))
 		goto out;
 	rc = s->o->json ? headless_session(s) : tui_session(s);

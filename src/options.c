@@ -15,6 +15,7 @@ enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
 	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED, OPT_CAST,
+	OPT_FROM, OPT_TO,
 	OPT_AI_URL, OPT_AI_MODEL, OPT_AI_KEY_FILE, OPT_AI_INTERVAL, OPT_AI_BUDGET, OPT_AI_FULL,
 	OPT_AI_ANON, OPT_AI_DRY, OPT_AI_KEY,
 };
@@ -53,6 +54,8 @@ static const struct option long_opts[] = {
 	{ "record-max", required_argument, NULL, OPT_RECORD_MAX },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "cast", required_argument, NULL, OPT_CAST },
 	{ "ai-url", required_argument, NULL, OPT_AI_URL },
 	{ "ai-model", required_argument, NULL, OPT_AI_MODEL },
@@ -101,6 +104,8 @@ static const char usage[] =
 	"      --record-max SIZE      stop recording when FILE would pass SIZE (e.g. 512M)\n"
 	"      --replay FILE          replay a recording (no root needed); with --json, print it\n"
 	"      --speed X              replay speed on the screen, 0.25..16 (default 1)\n"
+	"      --from T, --to T       replay --json only the events between these times\n"
+	"                             (HH:MM:SS, or +OFFSET from the start such as +90s)\n"
 	"      --cast FILE            record the screen as an asciicast v2 file (live or replay)\n"
 	"      --ai-url BASE          OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1\n"
 	"      --ai-model NAME        model name; AI is off unless URL and model are set\n"
@@ -303,6 +308,17 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 		if (size_parse_bytes(arg, &o->record_max) || o->record_max < 65536)
 			return bad("--record-max", arg, "a size of at least 64K, such as 512M or 2G");
 		return 0;
+	case OPT_FROM:
+	case OPT_TO: {
+		char *dst = c == OPT_FROM ? o->replay_from : o->replay_to;
+
+		/* Checked against the recording once it is open (replay_time.c). */
+		if (!*arg || strlen(arg) >= sizeof(o->replay_from))
+			return bad(c == OPT_FROM ? "--from" : "--to", arg,
+				   "HH:MM:SS or +OFFSET such as +90s");
+		strcpy(dst, arg);
+		return 0;
+	}
 	case OPT_SPEED:
 		if (seconds_parse(arg, &o->replay_speed) || o->replay_speed < 0.25 || o->replay_speed > 16)
 			return bad("--speed", arg, "a factor from 0.25 to 16");
@@ -402,6 +418,11 @@ int options_parse(struct pl_options *o, int argc, char **argv)
 	if (o->cast_path[0] && o->json) {
 		fprintf(stderr, "perflens: --cast records the interactive screen: it cannot be "
 			"combined with --json\n");
+		return 2;
+	}
+	if ((o->replay_from[0] || o->replay_to[0]) && (!o->replay_path[0] || !o->json)) {
+		fprintf(stderr, "perflens: --from and --to slice a replay: they need --replay FILE "
+			"--json\n");
 		return 2;
 	}
 	if (o->replay_path[0] && o->record_path[0]) {

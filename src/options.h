@@ -50,6 +50,8 @@ struct pl_options {
 	char record_path[256];   /* --record FILE */
 	uint64_t record_max;     /* --record-max SIZE; 0 = no cap */
 	char replay_path[256];   /* --replay FILE */
+	char replay_from[32];    /* --from T, --to T: as typed (replay_time.h) */
+	char replay_to[32];
 	char cast_path[256];     /* --cast FILE (the screen, asciicast v2) */
 	/* AI (all optional; off unless an endpoint and a model are set) */
 	char ai_url[512];

@@ -126,7 +126,10 @@ static unsigned on_replay(struct tui *t, enum action a)
 
 static unsigned on_prompt(struct tui *t, enum action a)
 {
-	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : a == ACT_MARK ? PROMPT_MARK : PROMPT_FILTER;
+	if (a == ACT_RP_GOTO && !t->env->replay_goto)
+		return 0;
+	t->prompt.mode = a == ACT_SEARCH ? PROMPT_SEARCH : a == ACT_MARK ? PROMPT_MARK
+		       : a == ACT_RP_GOTO ? PROMPT_GOTO : PROMPT_FILTER;
 	/* Editing the filter starts from the current one. */
 	snprintf(t->prompt.buf, sizeof(t->prompt.buf), "%s", a == ACT_FILTER ? t->filter.src : "");
 	t->prompt.len = strlen(t->prompt.buf);
@@ -178,8 +181,11 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_RP_FASTER] = on_replay,
 	[ACT_RP_SLOWER] = on_replay,
 	[ACT_RP_STEP] = on_replay,
+	[ACT_RP_BACK] = on_replay,
 	[ACT_RP_JUMP] = on_replay,
+	[ACT_RP_BACK_MIN] = on_replay,
 	[ACT_RP_SPIKE] = on_replay,
+	[ACT_RP_GOTO] = on_prompt,
 	[ACT_FASTER] = on_rate,
 	[ACT_SLOWER] = on_rate,
 	[ACT_SEARCH] = on_prompt,

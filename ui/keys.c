@@ -53,8 +53,11 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_RP_FASTER] = { "replay_faster", "replay: faster (up to 16x)" },
 	[ACT_RP_SLOWER] = { "replay_slower", "replay: slower (down to 0.25x)" },
 	[ACT_RP_STEP] = { "replay_step", "replay: one second forward" },
+	[ACT_RP_BACK] = { "replay_back", "replay: one second back" },
 	[ACT_RP_JUMP] = { "replay_jump", "replay: one minute forward" },
+	[ACT_RP_BACK_MIN] = { "replay_back_minute", "replay: one minute back" },
 	[ACT_RP_SPIKE] = { "replay_spike", "replay: jump to the next spike" },
+	[ACT_RP_GOTO] = { "replay_goto", "replay: jump to a time (HH:MM:SS, +90s, -5m)" },
 };
 
 #define NAV (CTX_ALL)
@@ -100,7 +103,9 @@ const size_t keys_default_count = sizeof(keys_default) / sizeof(keys_default[0])
 const struct key_binding keys_replay[] = {
 	{ 'x', ACT_RP_PAUSE, CTX_ALL },  { '>', ACT_RP_FASTER, CTX_ALL },
 	{ '<', ACT_RP_SLOWER, CTX_ALL }, { '.', ACT_RP_STEP, CTX_ALL },
-	{ 'J', ACT_RP_JUMP, CTX_ALL },   { ']', ACT_RP_SPIKE, CTX_ALL },
+	{ ',', ACT_RP_BACK, CTX_ALL },   { 'J', ACT_RP_JUMP, CTX_ALL },
+	{ 'B', ACT_RP_BACK_MIN, CTX_ALL }, { ']', ACT_RP_SPIKE, CTX_ALL },
+	{ 'g', ACT_RP_GOTO, CTX_ALL },
 };
 const size_t keys_replay_count = sizeof(keys_replay) / sizeof(keys_replay[0]);
 

@@ -191,7 +191,9 @@ void tui_housekeeping(struct tui *t)
 	if (st->last_ns && now > st->last_ns) {
 		double dt = (double)(now - st->last_ns);
 
-		st->ev_rate = (double)(events - st->last_events) * 1e9 / dt;
+		/* A replay seek back resets the count: no rate for that second. */
+		st->ev_rate = events < st->last_events ? 0
+			      : (double)(events - st->last_events) * 1e9 / dt;
 		st->cpu_pct = (double)(cpu - st->last_cpu_ns) * 100.0 / dt;
 	}
 	st->last_ns = now;

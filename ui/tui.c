@@ -262,7 +262,9 @@ static void draw_status(struct tui *t)
 	draw_fill(y, 0, cols, R_STATUS);
 	if (t->prompt.mode != PROMPT_NONE) {
 		snprintf(buf, sizeof(buf), "%s %s_", t->prompt.mode == PROMPT_SEARCH ? "search:"
-						   : t->prompt.mode == PROMPT_MARK ? "bookmark label:" : "filter:",
+						   : t->prompt.mode == PROMPT_MARK ? "bookmark label:"
+						   : t->prompt.mode == PROMPT_GOTO ? "jump to (HH:MM:SS, +90s, -5m):"
+						   : "filter:",
 			 t->prompt.buf);
 		draw_text(y, 0, cols, R_STATUS, buf);
 		return;
@@ -404,6 +406,14 @@ static unsigned prompt_key(struct tui *t, int key)
 		if (mode == PROMPT_SEARCH) {
 			snprintf(t->search, sizeof(t->search), "%s", t->prompt.buf);
 			return action_handlers[ACT_SEARCH_NEXT](t, ACT_SEARCH_NEXT);
+		}
+		if (mode == PROMPT_GOTO) {
+			char msg[160];
+
+			t->env->replay_goto(t->env->hook_ctx, t->prompt.buf, msg, sizeof(msg));
+			tui_message(t, "%s", msg);
+			t->next_tick_ns = 0; /* show the new position at once */
+			return UI_REDRAW | UI_DATA;
 		}
 		char err[128];
 

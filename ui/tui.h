@@ -131,9 +131,14 @@ struct tui_env {
 	 * the speed, for the status line. */
 	void (*replay_control)(void *ctx, int op);
 	size_t (*replay_status)(void *ctx, char *buf, size_t sz);
+	/* The jump prompt's text (a time or an offset): 0 when the replay
+	 * moves, -1 when the text is not a time; msg says which, one line. */
+	int (*replay_goto)(void *ctx, const char *text, char *msg, size_t sz);
 };
 
-enum { TUI_RP_PAUSE, TUI_RP_FASTER, TUI_RP_SLOWER, TUI_RP_STEP, TUI_RP_JUMP, TUI_RP_SPIKE };
+/* In the order of the ACT_RP_* actions (an action maps to its op). */
+enum { TUI_RP_PAUSE, TUI_RP_FASTER, TUI_RP_SLOWER, TUI_RP_STEP, TUI_RP_BACK, TUI_RP_JUMP,
+       TUI_RP_BACK_MIN, TUI_RP_SPIKE };
 
 /* Run until quit; returns the process exit code. */
 int tui_run(struct tui_env *env);

@@ -115,7 +115,7 @@ enum top_view {
 	TV_LOG, TV_COUNT
 };
 
-enum prompt_mode { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_MARK };
+enum prompt_mode { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_MARK, PROMPT_GOTO };
 
 struct tab_hit {
 	int x0, x1;

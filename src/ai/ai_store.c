@@ -269,3 +269,13 @@ int ai_store_add_json(struct ai_store *s, json_object *line)
 	free(sent);
 	return rc;
 }
+
+void ai_store_feed_line(void *ctx, json_object *line)
+{
+	ai_store_add_json(ctx, line); /* an unusable line is counted in rejected */
+}
+
+void ai_store_feed_reset(void *ctx)
+{
+	ai_store_reset(ctx);
+}

@@ -66,6 +66,10 @@ void ai_store_add(struct ai_store *s, const struct ai_record *r);
  * is verified only as the recording says.  0, or -EINVAL when the line is
  * not a usable answer (counted in rejected). */
 int ai_store_add_json(struct ai_store *s, json_object *line);
+/* ai_store_add_json and ai_store_reset in the shape of a replay feed
+ * (src/record/replay.h): ctx is the store. */
+void ai_store_feed_line(void *ctx, json_object *line);
+void ai_store_feed_reset(void *ctx);
 /* Copy up to max answers, newest first.  Returns how many. */
 size_t ai_store_list(struct ai_store *s, struct ai_record *out, size_t max);
 void ai_store_stats(struct ai_store *s, struct ai_store_stats *out);

@@ -408,6 +408,20 @@ static int open_slot_of(struct findings *f, uint64_t id)
 	return -1;
 }
 
+void findings_reset(struct findings *f)
+{
+	pthread_mutex_lock(&f->lock);
+	memset(f->st, 0, sizeof(f->st));
+	memset(f->open, 0, sizeof(f->open));
+	memset(f->open_used, 0, sizeof(f->open_used));
+	f->hist_head = f->hist_len = 0;
+	f->nchanges = 0;
+	f->next_id = 1;
+	memset(&f->stats, 0, sizeof(f->stats));
+	f->gen++;
+	pthread_mutex_unlock(&f->lock);
+}
+
 int findings_apply(struct findings *f, const struct finding *fd)
 {
 	int i, err = 0;

@@ -164,6 +164,9 @@ size_t findings_open_count(struct findings *f);
  * thread; -ENOSPC (and stats.replay_dropped counts it) when every open
  * slot is busy, -EINVAL without a rule. */
 int findings_apply(struct findings *f, const struct finding *fd);
+/* Forget every finding, open and cleared, and the counts: a store fed from
+ * a recording that a seek sends back.  Any thread. */
+void findings_reset(struct findings *f);
 void findings_health(struct findings *f, struct findings_health *out);
 void findings_stats(struct findings *f, struct findings_stats *out);
 /* The recommendation command with {pid}/{dev} filled from the finding's

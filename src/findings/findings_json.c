@@ -336,3 +336,8 @@ void findings_json_apply(void *ctx, json_object *line)
 	if (!findings_json_parse(line, &fd))
 		findings_apply(ctx, &fd);
 }
+
+void findings_json_reset(void *ctx)
+{
+	findings_reset(ctx);
+}

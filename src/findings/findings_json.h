@@ -25,9 +25,10 @@ json_object *findings_json_list(struct findings *f);
  * rule is unknown. */
 int findings_json_parse(json_object *o, struct finding *fd);
 /* A recorded finding line applied to the store ctx (a struct findings):
- * parsed, then findings_apply.  Lines it cannot read are skipped.  The
- * shape of replay_on_finding's hook. */
+ * parsed, then findings_apply.  Lines it cannot read are skipped.  With
+ * findings_json_reset, the shape of a replay feed (src/record/replay.h). */
 void findings_json_apply(void *ctx, json_object *line);
+void findings_json_reset(void *ctx);
 /* Add "health" and "findings" to a summary object. */
 void findings_json_summary(struct findings *f, json_object *summary);
 

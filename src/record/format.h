@@ -16,7 +16,7 @@
 
 #define REC_MAGIC "PERFLENS"
 #define REC_MAJOR 1
-#define REC_MINOR 0
+#define REC_MINOR 1  /* 1.1: REC_NAMES */
 #define REC_PROLOGUE 16
 #define REC_FRAME_OVERHEAD 12      /* len + type + flags + crc */
 #define REC_FRAME_MAX (16u << 20)  /* a larger len means damage */
@@ -33,6 +33,7 @@ enum rec_frame {
 	REC_INDEX = 9,    /* varint prev_index_offset, varint n, {varint ts, varint offset}* */
 	REC_END = 10,     /* JSON: totals, drops, last index offset */
 	REC_FINDING = 11, /* JSON: a finding opened or cleared */
+	REC_NAMES = 12,   /* JSON: {"cgroups":{"ID":"PATH"},"nspids":{"PID":NSPID}} first told */
 };
 
 /* Growable output buffer for encoding payloads. */

@@ -14,6 +14,7 @@
 #include "../util/scrub.h"
 #include "codec.h"
 #include "format.h"
+#include "rec_names.h"
 
 #define REC_BATCH 1024
 #define REC_FLUSH_BYTES (64u << 10)
@@ -59,6 +60,7 @@ struct rec_writer {
 	uint64_t last_index_off;
 	struct engine *eng;
 	struct stack_resolver *res;
+	struct rec_names *names;     /* NULL: cgroup paths and nspids not recorded */
 };
 
 static uint32_t str_hash(const char *s)
@@ -222,7 +224,19 @@ static void define_event_stacks(struct rec_writer *w, const struct pl_event *ev)
 	}
 }
 
-/* Strings, then stacks, then the events that use them, then an index entry. */
+/* Names learnt since the last flush (lost with the frame on a write error:
+ * events then print without them). */
+static void write_names(struct rec_writer *w)
+{
+	json_object *o = w->names ? rec_names_take(w->names) : NULL;
+
+	if (o)
+		write_json(w, REC_NAMES, o, false);
+	json_object_put(o);
+}
+
+/* Strings, then stacks, then names, then the events that use them, then an
+ * index entry. */
 static void flush(struct rec_writer *w, uint64_t now)
 {
 	uint64_t ev_off, idx_off;
@@ -232,6 +246,7 @@ static void flush(struct rec_writer *w, uint64_t now)
 		rec_buf_reset(&w->strings);
 	if (w->stacks.len && !write_frame(w, REC_STACKS, w->stacks.p, w->stacks.len, false))
 		rec_buf_reset(&w->stacks);
+	write_names(w);
 	if (!w->nevents)
 		return;
 	rec_buf_reset(&w->payload);
@@ -373,9 +388,10 @@ static int write_snapshot(struct recorder *r, json_object *header)
 
 int recorder_start(struct recorder *r, const char *path, uint64_t max_bytes,
 		   json_object *header_json, struct engine *eng, struct stack_resolver *res,
-		   size_t queue_cap, char *err, size_t errsz)
+		   struct idnames *ids, size_t queue_cap, char *err, size_t errsz)
 {
 	int e = -ENOMEM;
+	struct rec_names *names = ids ? rec_names_start(ids) : NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->eng = eng;
@@ -383,8 +399,10 @@ int recorder_start(struct recorder *r, const char *path, uint64_t max_bytes,
 	pthread_mutex_init(&r->side_lock, NULL);
 	r->w = calloc(1, sizeof(*r->w));
 	r->side = calloc(REC_SIDE_MAX, sizeof(*r->side));
-	if (!r->w || !r->side || evqueue_init(&r->q, queue_cap))
+	if (!r->w || !r->side || (ids && !names) || evqueue_init(&r->q, queue_cap))
 		goto fail;
+	r->w->names = r->names = names;
+	names = NULL;
 	r->w->eng = eng;
 	r->w->res = res;
 	r->w->max_bytes = max_bytes;
@@ -409,6 +427,9 @@ int recorder_start(struct recorder *r, const char *path, uint64_t max_bytes,
 	return 0;
 fail:
 	json_object_put(header_json);
+	rec_names_free(names);
+	rec_names_free(r->names);
+	r->names = NULL;
 	if (r->w && r->w->fd > 0)
 		close(r->w->fd);
 	evqueue_destroy(&r->q);
@@ -425,6 +446,8 @@ void recorder_tap(void *ctx, const struct pl_event *ev)
 {
 	struct recorder *r = ctx;
 
+	if (r->names)
+		rec_names_note(r->names, ev);
 	if (!evqueue_push(&r->q, ev))
 		return; /* counted in the queue's dropped */
 }
@@ -449,6 +472,8 @@ static void write_end(struct recorder *r)
 	json_object_object_add(o, "events", json_object_new_int64((int64_t)r->written_events));
 	json_object_object_add(o, "dropped", json_object_new_int64((int64_t)r->dropped_events));
 	json_object_object_add(o, "side_dropped", json_object_new_int64((int64_t)r->side_dropped));
+	json_object_object_add(o, "names_dropped",
+			       json_object_new_int64(r->names ? (int64_t)rec_names_dropped(r->names) : 0));
 	json_object_object_add(o, "strings_refused",
 			       json_object_new_int64((int64_t)r->w->strings_refused));
 	json_object_object_add(o, "hit_limit", json_object_new_boolean(r->w->hit_limit));
@@ -464,6 +489,7 @@ void recorder_stop(struct recorder *r)
 
 	if (!r->running)
 		return;
+	rec_names_stop(r->names); /* the writer's last flush writes what it learnt */
 	evqueue_close(&r->q);
 	pthread_join(r->thread, NULL);
 	pthread_mutex_lock(&r->side_lock);
@@ -481,6 +507,8 @@ void recorder_stop(struct recorder *r)
 		free(w->scrubbed[i].raw);
 	free(w->slots);
 	free(w->stack_defined);
+	rec_names_free(r->names);
+	r->names = NULL;
 	rec_buf_free(&w->strings);
 	rec_buf_free(&w->stacks);
 	rec_buf_free(&w->events);

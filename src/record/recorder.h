@@ -18,7 +18,9 @@
 
 #include "../engine.h"
 #include "../out/evqueue.h"
+#include "../out/idnames.h"
 #include "../stack_resolver.h"
+#include "rec_names.h"
 
 struct rec_writer;
 
@@ -28,6 +30,7 @@ struct recorder {
 	struct rec_writer *w;
 	struct engine *eng;
 	struct stack_resolver *res;  /* frames for stack definitions */
+	struct rec_names *names;     /* cgroup paths, nspids; NULL: not recorded */
 	pthread_mutex_t side_lock;   /* JSON side frames from other threads */
 	struct rec_side *side;
 	size_t nside;
@@ -42,11 +45,13 @@ struct recorder {
 /*
  * Create path (mode 0600, truncating) and write the prologue, the header
  * (header_json: taken over) and the process snapshot (from the engine's
- * process tree).  0, or -errno with a one-line message in err.
+ * process tree).  ids (taken over; NULL: none) names the events' cgroups and
+ * namespace pids into REC_NAMES frames, on the writer thread.  0, or -errno
+ * with a one-line message in err.
  */
 int recorder_start(struct recorder *r, const char *path, uint64_t max_bytes,
 		   json_object *header_json, struct engine *eng, struct stack_resolver *res,
-		   size_t queue_cap, char *err, size_t errsz);
+		   struct idnames *ids, size_t queue_cap, char *err, size_t errsz);
 /* An engine tap (ctx = recorder). */
 void recorder_tap(void *ctx, const struct pl_event *ev);
 /* A JSON side frame (REC_MARK, REC_AI, REC_FINDING), from any thread; taken over. */

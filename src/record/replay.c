@@ -8,11 +8,20 @@
 
 #include "codec.h"
 #include "format.h"
+#include "rec_names.h"
 #include "tick_apply.h"
-#include "../ai/ai_store.h"
 #include "../util/monotime.h"
 
 #define REPLAY_BATCH 65536 /* events per drain when not paced */
+/* A seek re-feeds the seconds before its target so the timeline and the
+ * dashboards have context: up to this many seconds (and never more than the
+ * timeline's window), stopping earlier once this many bytes of event frames
+ * would be re-read, which bounds a seek's cost whatever the event rate. */
+#define REPLAY_LOOKBACK_MAX_S 120
+#define REPLAY_LOOKBACK_BYTES (1u << 20)
+/* Events reach the recorder at most this late after frames holding newer
+ * ones (in-flight reports, queueing): how far back the end is looked for. */
+#define END_SLACK_NS (5 * 1000000000ull)
 
 struct rec_stack {
 	uint32_t store_id;       /* in the engine's stack store; 0 until first use */
@@ -24,6 +33,16 @@ struct rec_stack {
 
 struct index_entry {
 	uint64_t ts, offset;
+};
+
+/* The side frames of one kind met so far, each kept once, in file order,
+ * and the store they feed. */
+struct side_list {
+	json_object *arr;
+	uint64_t *due;            /* when each kept object is due (its "ts"), ns */
+	size_t n, cap;
+	size_t fed;               /* objects fed to the store so far (in due order) */
+	struct replay_feed feed;  /* apply NULL: kept only */
 };
 
 struct replay {
@@ -48,10 +67,14 @@ struct replay {
 	bool paused;
 	uint64_t clock_ts, anchor_ts, anchor_wall;
 	uint64_t decode_errors;
-	json_object *marks, *ai, *findings, *end;
-	replay_json_fn on_finding;
-	void *finding_ctx;
-	struct ai_store *ai_store;  /* NULL: recorded answers only kept as JSON */
+	struct side_list marks, ai, findings;
+	json_object *end;
+	struct idnames *names;    /* cgroup paths and nspids (REC_NAMES), learnt at scan */
+	uint64_t procs_offset;    /* the REC_PROCS snapshot at start; 0 when none */
+	bool seek_pending;        /* posted by replay_seek, done by the next drain */
+	uint64_t seek_to;
+	bool at_end;              /* every event delivered (paced replays wait here) */
+	uint64_t from_ts, to_ts;  /* a slice (--from/--to): events outside are skipped */
 	bool eof;
 };
 
@@ -146,6 +169,74 @@ static json_object *parse_json(const struct rec_frame_view *f)
 	return o;
 }
 
+/* ---- side frames: bookmarks, AI answers, findings ----
+ *
+ * All are kept at the scan, so a jump forward or back knows every one.
+ * Each is fed to its store when the replay clock reaches its own "ts"
+ * (engine seconds), not when its frame is read: the recorder writes side
+ * frames when it flushes, which can be a little before older events. */
+
+/* At the scan: keep the frame's object, due at its "ts".  An unreadable
+ * one is counted; -ENOMEM stops the scan. */
+static int side_keep(struct replay *r, struct side_list *l, const struct rec_frame_view *f)
+{
+	json_object *o = parse_json(f), *ts;
+	double sec = 0;
+	size_t i;
+
+	if (!o) {
+		r->decode_errors++;
+		return 0;
+	}
+	if (json_object_object_get_ex(o, "ts", &ts))
+		sec = json_object_get_double(ts);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		uint64_t *v = realloc(l->due, cap * sizeof(*v));
+
+		if (!v) {
+			json_object_put(o);
+			return -ENOMEM;
+		}
+		l->due = v;
+		l->cap = cap;
+	}
+	if (!l->arr)
+		l->arr = json_object_new_array();
+	if (!l->arr || json_object_array_add(l->arr, o)) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	/* Fed in file order, each once the clock reaches it: the writer's
+	 * flushes keep file order close to time order. */
+	i = l->n++;
+	l->due[i] = r->info.start_mono_ns +
+		    (sec > 0 && sec < 1e9 ? (uint64_t)(sec * 1e9) : 0);
+	return 0;
+}
+
+/* Feed the store every object due by upto that it has not had. */
+static void side_catch_up(struct side_list *l, uint64_t upto)
+{
+	for (; l->fed < l->n && l->due[l->fed] <= upto; l->fed++)
+		if (l->feed.apply)
+			l->feed.apply(l->feed.ctx, json_object_array_get_idx(l->arr, l->fed));
+}
+
+/* A seek back: the store starts again empty (the clock then catches up). */
+static void side_rewind(struct side_list *l)
+{
+	if (l->feed.reset)
+		l->feed.reset(l->feed.ctx);
+	l->fed = 0;
+}
+
+static void side_free(struct side_list *l)
+{
+	json_object_put(l->arr);
+	free(l->due);
+}
+
 static uint64_t header_u64(json_object *h, const char *k)
 {
 	json_object *v;
@@ -168,6 +259,10 @@ static int scan(struct replay *r, char *err, size_t errsz)
 				r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
 			}
 			break;
+		case REC_PROCS:
+			if (!r->procs_offset)
+				r->procs_offset = f.offset;
+			break;
 		case REC_STRINGS:
 			e = rec_reader_add_strings(&r->rd, f.payload, f.len);
 			break;
@@ -181,8 +276,24 @@ static int scan(struct replay *r, char *err, size_t errsz)
 			json_object_put(r->end);
 			r->end = parse_json(&f);
 			break;
+		case REC_NAMES:
+			/* Damaged names only leave names out: the events still replay. */
+			if (rec_names_learn(r->names, f.payload, f.len))
+				r->decode_errors++;
+			break;
+		case REC_MARK:
+			e = side_keep(r, &r->marks, &f);
+			break;
+		case REC_AI:
+			e = side_keep(r, &r->ai, &f);
+			break;
+		case REC_FINDING:
+			e = side_keep(r, &r->findings, &f);
+			break;
 		}
-		if (e)
+		if (e == -ENOMEM)
+			snprintf(err, errsz, "out of memory at offset %llu", (unsigned long long)f.offset);
+		else if (e)
 			snprintf(err, errsz, "damaged frame at offset %llu (bad %s payload)",
 				 (unsigned long long)f.offset, f.type == REC_STACKS ? "stack" : "string");
 	}
@@ -280,19 +391,6 @@ static void seed_procs(struct replay *r, const struct rec_frame_view *f)
 	json_object_put(procs);
 }
 
-/* Keep a side frame's object in arr; it is returned (owned by arr), or NULL. */
-static json_object *keep_json(json_object **arr, const struct rec_frame_view *f)
-{
-	json_object *o = parse_json(f);
-
-	if (!o)
-		return NULL;
-	if (!*arr)
-		*arr = json_object_new_array();
-	json_object_array_add(*arr, o);
-	return o;
-}
-
 static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 {
 	json_object *t = parse_json(f);
@@ -306,6 +404,10 @@ static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 	}
 	ev.u.tick.sec = json_object_get_int64(sec);
 	ev.ts_ns = r->info.start_mono_ns + (uint64_t)(ev.u.tick.sec + 1) * 1000000000ull;
+	if (ev.ts_ns < r->from_ts || ev.ts_ns > r->to_ts) {
+		json_object_put(t);
+		return;
+	}
 	tick_apply(r->eng->sat, t);
 	satstore_put_tick(r->eng->sat, ev.u.tick.sec, strndup((const char *)f->payload, f->len));
 	json_object_put(t);
@@ -315,8 +417,6 @@ static void deliver_tick(struct replay *r, const struct rec_frame_view *f)
 /* Frames that are not events: handle them; an EVENTS frame becomes the cursor. */
 static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 {
-	json_object *ai;
-
 	switch (f->type) {
 	case REC_PROCS:
 		seed_procs(r, f);
@@ -331,21 +431,6 @@ static void enter_frame(struct replay *r, const struct rec_frame_view *f)
 	case REC_TICK:
 		deliver_tick(r, f);
 		break;
-	case REC_MARK:
-		keep_json(&r->marks, f);
-		break;
-	case REC_AI:
-		ai = keep_json(&r->ai, f);
-		if (ai && r->ai_store)
-			ai_store_add_json(r->ai_store, ai);
-		break;
-	case REC_FINDING: {
-		json_object *o = keep_json(&r->findings, f);
-
-		if (o && r->on_finding)
-			r->on_finding(r->finding_ctx, o);
-		break;
-	}
 	}
 }
 
@@ -358,8 +443,11 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 	for (;;) {
 		if (r->left) {
 			r->left--;
-			if (!rec_decode_event(&r->cur, ev, &r->prev_ts, &st))
+			if (!rec_decode_event(&r->cur, ev, &r->prev_ts, &st)) {
+				if (ev->ts_ns < r->from_ts || ev->ts_ns > r->to_ts)
+					continue;
 				return true;
+			}
 			r->decode_errors++; /* the rest of this frame is unreadable */
 			r->left = 0;
 			continue;
@@ -367,7 +455,122 @@ static bool next_event(struct replay *r, struct pl_event *ev)
 		if (rec_reader_next(&r->rd, &f) != 1)
 			return false;
 		enter_frame(r, &f);
+		/* Frames are in time order, give or take END_SLACK_NS. */
+		if (r->left && r->to_ts != UINT64_MAX && r->prev_ts > r->to_ts + END_SLACK_NS)
+			return false;
 	}
+}
+
+static uint64_t frame_before(const struct replay *r, uint64_t ts);
+
+/* The newest event time: the EVENTS frames of the last seconds, decoded
+ * (the index only knows where frames begin, and a late frame may hold only
+ * an older event, such as a closed in-flight op). */
+static uint64_t find_end_ts(struct replay *r)
+{
+	struct rec_strings st = { lookup, &r->rd };
+	struct rec_frame_view f;
+	uint64_t end = r->info.last_ts, from;
+
+	if (!r->nindex)
+		return end;
+	from = frame_before(r, r->info.last_ts > END_SLACK_NS ? r->info.last_ts - END_SLACK_NS : 0);
+	if (rec_reader_seek(&r->rd, from ? from : REC_PROLOGUE))
+		return end;
+	while (rec_reader_next(&r->rd, &f) == 1) {
+		struct rec_cur c = { f.payload, f.payload + f.len, 0 };
+		struct pl_event ev;
+		uint64_t prev, n;
+
+		if (f.type != REC_EVENTS)
+			continue;
+		prev = rec_get_varint(&c);
+		n = rec_get_varint(&c);
+		while (!c.err && n-- && !rec_decode_event(&c, &ev, &prev, &st))
+			if (ev.ts_ns > end)
+				end = ev.ts_ns;
+	}
+	return end;
+}
+
+static uint64_t sec_bytes_at(const struct replay *r, size_t sec)
+{
+	return sec < r->nsecs ? r->sec_bytes[sec] : 0;
+}
+
+/* Where a seek to target starts re-feeding: whole seconds back, within the
+ * lookback bounds. */
+static uint64_t lookback_start(const struct replay *r, uint64_t target)
+{
+	unsigned span = timeline_window(r->eng->tl);
+	size_t sec = (target - r->info.start_mono_ns) / 1000000000ull, n = 1;
+	uint64_t bytes = sec_bytes_at(r, sec);
+
+	if (span > REPLAY_LOOKBACK_MAX_S)
+		span = REPLAY_LOOKBACK_MAX_S;
+	while (sec > 0 && n < span && bytes + sec_bytes_at(r, sec - 1) <= REPLAY_LOOKBACK_BYTES) {
+		sec--;
+		n++;
+		bytes += sec_bytes_at(r, sec);
+	}
+	return r->info.start_mono_ns + sec * 1000000000ull;
+}
+
+/* The offset of the last EVENTS frame starting at or before ts (binary
+ * search: the recorder writes frames in time order), or 0 when ts is before
+ * the first. */
+static uint64_t frame_before(const struct replay *r, uint64_t ts)
+{
+	size_t lo = 0, hi = r->nindex;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->index[mid].ts <= ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? r->index[lo - 1].offset : 0;
+}
+
+/* Re-read one frame at offset (the process snapshot) out of order. */
+static void reenter_frame(struct replay *r, uint64_t offset)
+{
+	struct rec_frame_view f;
+
+	if (offset && !rec_reader_seek(&r->rd, offset) && rec_reader_next(&r->rd, &f) == 1)
+		enter_frame(r, &f);
+}
+
+/*
+ * A posted seek, on the consumer thread with the engine lock held.  A short
+ * step forward just moves the clock (drain delivers the gap).  Anything
+ * else forgets the stores and re-feeds from the lookback start: from the
+ * top of the file when that reaches the first frame (then the stores are
+ * exactly those of a straight play), else from the indexed frame before it,
+ * after re-seeding the process tree from the start snapshot.
+ */
+static void seek_now(struct replay *r, uint64_t target)
+{
+	uint64_t from = lookback_start(r, target), off;
+
+	r->seek_pending = false;
+	if (target >= r->clock_ts && from <= r->clock_ts) {
+		r->clock_ts = r->anchor_ts = target;
+		return;
+	}
+	off = frame_before(r, from);
+	engine_reset(r->eng);
+	side_rewind(&r->ai);
+	side_rewind(&r->findings);
+	if (off > r->procs_offset)
+		reenter_frame(r, r->procs_offset);
+	rec_reader_seek(&r->rd, off ? off : REC_PROLOGUE);
+	r->left = 0;
+	r->has_pending = false;
+	r->at_end = r->eof = false;
+	r->clock_ts = r->anchor_ts = target;
 }
 
 static void advance_clock(struct replay *r)
@@ -380,21 +583,35 @@ static void advance_clock(struct replay *r)
 	r->anchor_wall = now;
 }
 
+static void feed_sides(struct replay *r, uint64_t upto)
+{
+	side_catch_up(&r->ai, upto);
+	side_catch_up(&r->findings, upto);
+}
+
 static int replay_drain(struct pl_source *s)
 {
 	struct replay *r = (struct replay *)s;
 	int delivered = 0;
 
+	if (r->seek_pending)
+		seek_now(r, r->seek_to);
 	if (r->eof)
 		return PL_SOURCE_EOF;
 	if (r->speed > 0)
 		advance_clock(r);
 	while (delivered < REPLAY_BATCH) {
 		if (!r->has_pending && !(r->has_pending = next_event(r, &r->pending))) {
+			r->at_end = true;
+			feed_sides(r, UINT64_MAX);
+			/* Paced (the screen): wait at the end, a seek may go back. */
+			if (r->speed > 0)
+				return delivered;
 			r->eof = true;
 			return delivered ? delivered : PL_SOURCE_EOF;
 		}
-		if (r->speed > 0 && r->pending.ts_ns > r->clock_ts)
+		/* At the end every event left is due, in whatever order it was written. */
+		if (r->speed > 0 && r->pending.ts_ns > r->clock_ts && r->clock_ts < r->info.end_ts)
 			break;
 		map_stacks(r, &r->pending);
 		r->has_pending = false;
@@ -403,6 +620,7 @@ static int replay_drain(struct pl_source *s)
 		r->base.sink.on_event(r->base.sink.ctx, &r->pending);
 		delivered++;
 	}
+	feed_sides(r, r->clock_ts);
 	return delivered;
 }
 
@@ -435,10 +653,11 @@ static void replay_free(struct pl_source *s)
 	free(r->index);
 	free(r->sec_bytes);
 	json_object_put(r->info.header);
-	json_object_put(r->marks);
-	json_object_put(r->ai);
-	json_object_put(r->findings);
+	side_free(&r->marks);
+	side_free(&r->ai);
+	side_free(&r->findings);
 	json_object_put(r->end);
+	idnames_free(r->names);
 	rec_reader_close(&r->rd);
 	free(r);
 }
@@ -467,16 +686,25 @@ static struct pl_source *replay_open(const char *path, const void *data, size_t 
 	r->base.ops = &replay_ops;
 	r->base.sink = sink;
 	r->eng = eng;
+	r->names = idnames_new(NULL, NULL);
+	if (!r->names) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	e = path ? rec_reader_open(&r->rd, path, err, errsz)
 		 : rec_reader_open_mem(&r->rd, data, size, err, errsz);
 	if (e || scan(r, err, errsz))
 		goto fail;
 	r->info.start_mono_ns = header_u64(r->info.header, "start_mono_ns");
+	r->info.end_ts = find_end_ts(r);
+	if (r->info.end_ts < r->info.start_mono_ns)
+		r->info.end_ts = r->info.start_mono_ns;
 	if (json_object_object_get_ex(r->info.header, "start_unix", &v))
 		r->info.start_wall = json_object_get_double(v);
 	engine_set_origin(eng, r->info.start_mono_ns, r->info.start_wall);
 	r->clock_ts = r->anchor_ts = r->info.start_mono_ns;
 	r->anchor_wall = monotime_ns();
+	r->to_ts = UINT64_MAX;
 	/* Play from the top: the scan left the reader at the end. */
 	rec_reader_seek(&r->rd, REC_PROLOGUE);
 	return &r->base;
@@ -530,16 +758,44 @@ bool replay_paused(struct pl_source *s)
 
 uint64_t replay_clock(struct pl_source *s)
 {
-	return ((struct replay *)s)->clock_ts;
+	struct replay *r = (struct replay *)s;
+
+	return r->seek_pending ? r->seek_to : r->clock_ts;
 }
 
-void replay_advance(struct pl_source *s, uint64_t ns)
+uint64_t replay_seek(struct pl_source *s, uint64_t ts)
 {
 	struct replay *r = (struct replay *)s;
 
 	advance_clock(r);
-	r->clock_ts += ns;
-	r->anchor_ts = r->clock_ts;
+	if (ts < r->info.start_mono_ns)
+		ts = r->info.start_mono_ns;
+	if (ts > r->info.end_ts)
+		ts = r->info.end_ts;
+	r->seek_to = ts;
+	r->seek_pending = true;
+	return ts;
+}
+
+void replay_set_range(struct pl_source *s, uint64_t from, uint64_t to)
+{
+	struct replay *r = (struct replay *)s;
+	uint64_t off = frame_before(r, from > END_SLACK_NS ? from - END_SLACK_NS : 0);
+
+	r->from_ts = from;
+	r->to_ts = to;
+	if (off > r->procs_offset)
+		reenter_frame(r, r->procs_offset);
+	rec_reader_seek(&r->rd, off ? off : REC_PROLOGUE);
+	r->left = 0;
+	r->has_pending = false;
+}
+
+bool replay_at_end(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+
+	return r->at_end && !r->seek_pending;
 }
 
 uint64_t replay_next_spike(struct pl_source *s)
@@ -553,9 +809,9 @@ uint64_t replay_next_spike(struct pl_source *s)
 			sum += r->sec_bytes[i];
 			active++;
 		}
-	if (!active || r->clock_ts < r->info.start_mono_ns)
+	if (!active || replay_clock(s) < r->info.start_mono_ns)
 		return 0;
-	from = (r->clock_ts - r->info.start_mono_ns) / 1000000000ull + 1;
+	from = (replay_clock(s) - r->info.start_mono_ns) / 1000000000ull + 1;
 	for (size_t i = from; i < r->nsecs; i++)
 		if (r->sec_bytes[i] * active > 3 * sum)
 			return r->info.start_mono_ns + i * 1000000000ull;
@@ -572,30 +828,33 @@ const char *replay_problem(struct pl_source *s, bool *damaged)
 
 json_object *replay_marks(struct pl_source *s)
 {
-	return ((struct replay *)s)->marks;
-}
-
-void replay_set_ai_store(struct pl_source *s, struct ai_store *store)
-{
-	((struct replay *)s)->ai_store = store;
+	return ((struct replay *)s)->marks.arr;
 }
 
 json_object *replay_ai(struct pl_source *s)
 {
-	return ((struct replay *)s)->ai;
-}
-
-void replay_on_finding(struct pl_source *s, replay_json_fn fn, void *ctx)
-{
-	struct replay *r = (struct replay *)s;
-
-	r->on_finding = fn;
-	r->finding_ctx = ctx;
+	return ((struct replay *)s)->ai.arr;
 }
 
 json_object *replay_findings(struct pl_source *s)
 {
-	return ((struct replay *)s)->findings;
+	return ((struct replay *)s)->findings.arr;
+}
+
+void replay_feed(struct pl_source *s, enum replay_side side, struct replay_feed feed)
+{
+	struct replay *r = (struct replay *)s;
+
+	(side == REPLAY_AI ? &r->ai : &r->findings)->feed = feed;
+}
+
+struct idnames *replay_take_names(struct pl_source *s)
+{
+	struct replay *r = (struct replay *)s;
+	struct idnames *n = r->names;
+
+	r->names = NULL;
+	return n;
 }
 
 json_object *replay_end(struct pl_source *s)

@@ -12,16 +12,17 @@
 #include <stdbool.h>
 
 #include "../engine.h"
+#include "../out/idnames.h"
 #include "../source.h"
 #include "reader.h"
 
-struct ai_store;
 
 struct replay_info {
 	json_object *header;     /* the REC_HEADER object (owned by the source) */
 	uint64_t start_mono_ns;  /* recording's ts 0 */
 	double start_wall;
-	uint64_t first_ts, last_ts;  /* monotonic range of the events (from the index scan) */
+	uint64_t first_ts, last_ts;  /* first and last EVENTS frame's base ts (index scan) */
+	uint64_t end_ts;         /* the newest event's ts (>= start_mono_ns) */
 };
 
 /* Open path and read its header.  NULL with a one-line message in err. */
@@ -36,27 +37,46 @@ void replay_set_speed(struct pl_source *s, double speed);
 double replay_speed(struct pl_source *s);
 void replay_set_paused(struct pl_source *s, bool paused);
 bool replay_paused(struct pl_source *s);
-/* Monotonic ts the replay has reached. */
+/* Monotonic ts the replay has reached (or a posted seek's target). */
 uint64_t replay_clock(struct pl_source *s);
-/* Move the replay clock forward by ns (while paused too): events up to it
- * are delivered at the next drain.  Backward seeking is not offered. */
-void replay_advance(struct pl_source *s, uint64_t ns);
+/* Post a seek to ts, forward or back, clamped to the recording's start and
+ * its newest event; returns the clamped target.  Any thread, engine lock
+ * held: the consumer's next drain does it (docs/views.md "Replay controls"),
+ * so afterwards the stores hold the state at ts, paused or not. */
+uint64_t replay_seek(struct pl_source *s, uint64_t ts);
+/* Deliver only events (and ticks) with from <= ts <= to, before any drain
+ * (--from/--to): reading starts at the indexed frame before from (the
+ * process snapshot re-seeded) and stops past to. */
+void replay_set_range(struct pl_source *s, uint64_t from, uint64_t to);
+/* Every event up to the end delivered (a paced replay waits there). */
+bool replay_at_end(struct pl_source *s);
 /* The next spike after the clock: a second whose recorded event bytes are
  * over three times the mean of active seconds.  Its ts, or 0 when none. */
 uint64_t replay_next_spike(struct pl_source *s);
 /* After EOF: the reader's verdict ("" when the file ended cleanly). */
 const char *replay_problem(struct pl_source *s, bool *damaged);
-/* Bookmarks and AI answers met so far (JSON arrays, owned by the source). */
+/* Bookmarks, AI answers and finding lines met so far, each once, in file
+ * order (JSON arrays, owned by the source). */
 json_object *replay_marks(struct pl_source *s);
 json_object *replay_ai(struct pl_source *s);
-/* Also add each recorded AI answer to store as the replay reaches it (the
- * AI view reads it).  Set before the replay starts; NULL: none. */
-void replay_set_ai_store(struct pl_source *s, struct ai_store *store);
 json_object *replay_findings(struct pl_source *s);
-/* Each finding line as the replay reaches it (on the thread draining the
- * source), so the findings store can follow the replay clock. */
-typedef void (*replay_json_fn)(void *ctx, json_object *line);
-void replay_on_finding(struct pl_source *s, replay_json_fn fn, void *ctx);
+/*
+ * A store fed from recorded lines: apply(ctx, line) for each AI answer or
+ * finding line as the replay meets it (on the thread draining the source),
+ * so the store follows the replay clock; a seek back calls reset(ctx), then
+ * applies again the lines before the point it re-reads from.  Set before
+ * the replay starts.
+ */
+struct replay_feed {
+	void (*apply)(void *ctx, json_object *line);
+	void (*reset)(void *ctx);
+	void *ctx;
+};
+enum replay_side { REPLAY_AI, REPLAY_FINDINGS };
+void replay_feed(struct pl_source *s, enum replay_side side, struct replay_feed feed);
 json_object *replay_end(struct pl_source *s);
+/* The recorded cgroup paths and namespace pids, for the JSON printer (the
+ * caller owns them; read-only, so the printer thread may use them). */
+struct idnames *replay_take_names(struct pl_source *s);
 
 #endif

@@ -1,6 +1,7 @@
 #include "cgstats.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct cgstats {
 	struct cg_entry *e;
@@ -26,6 +27,14 @@ struct cgstats *cgstats_new(size_t cap)
 		return NULL;
 	}
 	return c;
+}
+
+void cgstats_clear(struct cgstats *c)
+{
+	memset(c->e, 0, c->n * sizeof(*c->e)); /* entries past n were never used */
+	memset(c->slots, 0, c->nslots * sizeof(*c->slots));
+	c->n = 0;
+	c->refused = 0;
 }
 
 void cgstats_free(struct cgstats *c)

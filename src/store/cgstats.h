@@ -27,6 +27,8 @@ struct cgstats;
 
 struct cgstats *cgstats_new(size_t cap);
 void cgstats_free(struct cgstats *c);
+/* Back to empty, as new (replay seeks). */
+void cgstats_clear(struct cgstats *c);
 void cgstats_account(struct cgstats *c, const struct pl_event *ev);
 size_t cgstats_count(const struct cgstats *c);
 struct cg_entry *cgstats_at(struct cgstats *c, size_t i);

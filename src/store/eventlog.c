@@ -34,6 +34,12 @@ fail:
 	return NULL;
 }
 
+void eventlog_clear(struct eventlog *log)
+{
+	log->head = log->count = 0;
+	log->total = log->overwritten = 0;
+}
+
 void eventlog_free(struct eventlog *log)
 {
 	if (!log)

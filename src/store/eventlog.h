@@ -17,6 +17,8 @@ struct eventlog;
 struct eventlog *eventlog_new(size_t cap);
 /* Accepts NULL. */
 void eventlog_free(struct eventlog *log);
+/* Back to empty, as new (replay seeks). */
+void eventlog_clear(struct eventlog *log);
 /* Copy ev in as the newest, overwriting the oldest when full. */
 void eventlog_push(struct eventlog *log, const struct pl_event *ev);
 /* Events held now (<= cap). */

@@ -310,22 +310,33 @@ struct proctree *proctree_new(size_t cap, uint64_t keep_exited_ns)
 	pt->kid_head = malloc(sizeof(*pt->kid_head) << bits);
 	if (!pt->e || !pt->pid_head || !pt->kid_head)
 		goto fail;
-	memset(pt->pid_head, 0xff, sizeof(*pt->pid_head) << bits); /* NIL */
-	memset(pt->kid_head, 0xff, sizeof(*pt->kid_head) << bits);
 
 	long tck = sysconf(_SC_CLK_TCK);
 	pt->ns_per_tick = 1000000000ull / (uint64_t)(tck > 0 ? tck : 100);
 	pt->cap = (uint32_t)cap;
 	pt->shift = 64 - bits;
 	pt->keep_ns = keep_exited_ns;
-	pt->ex_head = pt->ex_tail = NIL;
-	for (uint32_t i = 0; i < pt->cap; i++)
-		pt->e[i].l[L_EX].next = i + 1 < pt->cap ? i + 1 : NIL;
-	pt->free_head = 0;
+	proctree_clear(pt);
 	return pt;
 fail:
 	proctree_free(pt);
 	return NULL;
+}
+
+void proctree_clear(struct proctree *pt)
+{
+	size_t buckets = (size_t)1 << (64 - pt->shift);
+
+	memset(pt->e, 0, pt->cap * sizeof(*pt->e));
+	memset(pt->pid_head, 0xff, buckets * sizeof(*pt->pid_head)); /* NIL */
+	memset(pt->kid_head, 0xff, buckets * sizeof(*pt->kid_head));
+	pt->ex_head = pt->ex_tail = NIL;
+	for (uint32_t i = 0; i < pt->cap; i++)
+		pt->e[i].l[L_EX].next = i + 1 < pt->cap ? i + 1 : NIL;
+	pt->free_head = 0;
+	pt->count = 0;
+	pt->now_ns = 0;
+	pt->refused = pt->evicted = 0;
 }
 
 void proctree_free(struct proctree *pt)

@@ -50,6 +50,8 @@ struct proctree;
 struct proctree *proctree_new(size_t cap, uint64_t keep_exited_ns);
 /* Accepts NULL. */
 void proctree_free(struct proctree *pt);
+/* Back to empty, as new (replay seeks). */
+void proctree_clear(struct proctree *pt);
 /* Add every process under procfs_root ("/proc").  Returns how many were new
  * (ones already known from events are only completed), or -errno. */
 int proctree_seed(struct proctree *pt, const char *procfs_root);

@@ -22,17 +22,38 @@ struct satstore *satstore_new(unsigned window_s)
 	return s;
 }
 
-void satstore_free(struct satstore *s)
+void satstore_clear(struct satstore *s)
 {
-	if (!s)
-		return;
-	series_free(s->psi);
-	series_free(s->runq);
-	series_free(s->self);
+	unsigned window = s->window;
+	struct series *psi = s->psi, *runq = s->runq, *self = s->self;
+
 	for (int i = 0; i < s->ndevs; i++)
 		series_free(s->devs[i].ts);
 	for (int i = 0; i < SAT_TICK_RING; i++)
 		free(s->ticks[i].json);
+	/* Everything learnt goes; the window and the series' memory stay. */
+	memset(s, 0, sizeof(*s));
+	s->window = window;
+	s->last_sec = -1;
+	s->psi = psi;
+	s->runq = runq;
+	s->self = self;
+	if (psi)
+		series_clear(psi);
+	if (runq)
+		series_clear(runq);
+	if (self)
+		series_clear(self);
+}
+
+void satstore_free(struct satstore *s)
+{
+	if (!s)
+		return;
+	satstore_clear(s);
+	series_free(s->psi);
+	series_free(s->runq);
+	series_free(s->self);
 	free(s);
 }
 

@@ -114,6 +114,8 @@ struct satstore {
 
 struct satstore *satstore_new(unsigned window_s);
 void satstore_free(struct satstore *s);
+/* Back to empty, as new (replay seeks). */
+void satstore_clear(struct satstore *s);
 /* Keep the rendered tick for sec (json taken over, freed on reuse). */
 void satstore_put_tick(struct satstore *s, int64_t sec, char *json);
 /* The rendered tick for sec, or NULL when never kept or already reused. */

@@ -34,6 +34,11 @@ struct series *series_new(size_t cap, size_t nfields)
 	return s;
 }
 
+void series_clear(struct series *s)
+{
+	s->head = s->count = 0;
+}
+
 void series_free(struct series *s)
 {
 	free(s);

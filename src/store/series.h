@@ -22,6 +22,8 @@ struct series;
 struct series *series_new(size_t cap, size_t nfields);
 /* Accepts NULL. */
 void series_free(struct series *s);
+/* Back to empty (replay seeks). */
+void series_clear(struct series *s);
 /* Append a sample of nfields values taken at t_sec.  A push for the same
  * second as the newest sample replaces it; an older second is refused
  * (-EINVAL), so samples stay in time order.  0 on success. */

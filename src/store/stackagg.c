@@ -1,6 +1,7 @@
 #include "stackagg.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct stackagg {
 	struct stackagg_entry *entries;
@@ -33,6 +34,15 @@ struct stackagg *stackagg_new(size_t cap)
 		return NULL;
 	}
 	return sa;
+}
+
+void stackagg_clear(struct stackagg *sa)
+{
+	memset(sa->entries, 0, sa->count * sizeof(*sa->entries)); /* the rest were never used */
+	memset(sa->slots, 0, sa->nslots * sizeof(*sa->slots));
+	sa->count = 0;
+	memset(sa->total, 0, sizeof(sa->total));
+	sa->refused = 0;
 }
 
 void stackagg_free(struct stackagg *sa)

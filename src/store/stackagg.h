@@ -38,6 +38,8 @@ struct stackagg;
 
 struct stackagg *stackagg_new(size_t cap);
 void stackagg_free(struct stackagg *sa);
+/* Back to empty, as new (replay seeks). */
+void stackagg_clear(struct stackagg *sa);
 void stackagg_add(struct stackagg *sa, enum stack_role role, uint32_t pid, uint32_t ustack_id,
 		  uint32_t kstack_id, uint64_t weight);
 size_t stackagg_count(const struct stackagg *sa);

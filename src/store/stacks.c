@@ -43,6 +43,16 @@ struct stackstore *stackstore_new(size_t cap)
 	return ss;
 }
 
+void stackstore_clear_counts(struct stackstore *ss)
+{
+	uint32_t n = atomic_load_explicit(&ss->count, memory_order_relaxed);
+
+	for (uint32_t id = 1; id <= n; id++) {
+		ss->entries[id].count = 0;
+		ss->entries[id].total_ns = 0;
+	}
+}
+
 void stackstore_free(struct stackstore *ss)
 {
 	if (!ss)

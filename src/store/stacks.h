@@ -34,6 +34,9 @@ struct stackstore;
 
 struct stackstore *stackstore_new(size_t cap);
 void stackstore_free(struct stackstore *ss);
+/* Zero every stack's use counts (replay seeks).  The stacks themselves stay:
+ * ids are handed out once and read without the lock. */
+void stackstore_clear_counts(struct stackstore *ss);
 /* Id of this stack (1..cap), adding it if new; 0 when n == 0 or full. */
 uint32_t stackstore_intern(struct stackstore *ss, uint32_t pid, bool kernel, const uint64_t *ips,
 			   unsigned n);

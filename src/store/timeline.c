@@ -26,13 +26,20 @@ struct timeline *timeline_new(unsigned window_s)
 	if (!tl->slots)
 		goto fail;
 	tl->window = window_s;
-	tl->latest = -1;
-	for (unsigned i = 0; i < window_s; i++)
-		tl->slots[i].sec = -1;
+	timeline_clear(tl);
 	return tl;
 fail:
 	timeline_free(tl);
 	return NULL;
+}
+
+void timeline_clear(struct timeline *tl)
+{
+	tl->latest = -1;
+	tl->late_dropped = 0;
+	/* Slots are wiped lazily when claimed (claim_slot): marking them empty is enough. */
+	for (unsigned i = 0; i < tl->window; i++)
+		tl->slots[i].sec = -1;
 }
 
 void timeline_free(struct timeline *tl)

@@ -37,6 +37,8 @@ struct timeline;
 struct timeline *timeline_new(unsigned window_s);
 /* Accepts NULL. */
 void timeline_free(struct timeline *tl);
+/* Back to empty, as new (replay seeks). */
+void timeline_clear(struct timeline *tl);
 /* Account one event that completed in second sec (>= 0).  An io kind out of
  * range counts as PL_KIND_OTHER; samples only mark the second as seen. */
 void timeline_add(struct timeline *tl, int64_t sec, const struct pl_event *ev);

@@ -49,8 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	src = replay_source_new_mem(data, size, (struct pl_sink){ on_event, e }, e, err, sizeof(err));
 	if (src) {
-		replay_on_finding(src, findings_json_apply, f);
-		replay_set_ai_store(src, answers);
+		replay_feed(src, REPLAY_FINDINGS,
+			    (struct replay_feed){ findings_json_apply, findings_json_reset, f });
+		replay_feed(src, REPLAY_AI,
+			    (struct replay_feed){ ai_store_feed_line, ai_store_feed_reset, answers });
+		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
+			;
+		/* Time travel over the same bytes: a seek back resets and re-reads. */
+		replay_seek(src, replay_info(src)->start_mono_ns + (size ? data[size / 2] : 0) *
+					 100000000ull);
 		for (int i = 0; i < 1000 && source_drain(src) >= 0; i++)
 			;
 		findings_list(f, list, 16, true);

@@ -9,7 +9,8 @@ import subprocess
 import time
 
 import plrec
-from harness import PERFLENS, ROOT, Perflens, running, scratch_dir, start_helper
+from harness import (PERFLENS, ROOT, Perflens, Workload, helper, running, scratch_dir,
+                     start_helper)
 
 ASAN = os.path.join(ROOT, "perflens-asan")
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
@@ -215,5 +216,80 @@ def test_report_markdown_and_json():
         assert any(d["dev"] for d in rep["devices"])
         bad = subprocess.run([PERFLENS, "report"], capture_output=True)
         assert bad.returncode == 2 and b"expected one recording file" in bad.stderr
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_replay_slice_from_to():
+    """--from/--to print exactly the lines of a full replay inside the slice; times that
+    are not times, or a slice outside the recording, are one-line usage errors."""
+    tmp = os.path.join(scratch_dir(), f"perflens-slice-{os.getpid()}")
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        path, _, _, _ = _record(tmp)
+        full = subprocess.run([PERFLENS, "--replay", path, "--json"], capture_output=True,
+                              timeout=120)
+        assert full.returncode == 0, full.stderr.decode()
+        lines = [json.loads(l) for l in full.stdout.splitlines()]
+        timed = sorted({e["ts"] for e in lines if e["type"] not in ("ready", "summary")})
+        assert len(timed) > 20
+        # Cut between lines, a third and two thirds in, so rounding cannot matter.
+        i, j = len(timed) // 3, 2 * len(timed) // 3
+        lo, hi = (timed[i - 1] + timed[i]) / 2, (timed[j] + timed[j + 1]) / 2
+        want = [e for e in lines if e["type"] not in ("ready", "summary") and lo <= e["ts"] <= hi]
+        p = subprocess.run([PERFLENS, "--replay", path, "--json", "--from", f"+{lo:.6f}s",
+                            "--to", f"+{hi:.6f}s"], capture_output=True, timeout=120)
+        assert p.returncode == 0, p.stderr.decode()
+        got = [json.loads(l) for l in p.stdout.splitlines()]
+        assert got[0]["type"] == "ready" and got[-1]["type"] == "summary"
+        assert got[1:-1] == want, f"{len(got) - 2} sliced vs {len(want)} wanted"
+        for args, msg in ((["--from", "half past"], "--from: not a time"),
+                          (["--from", "+2s", "--to", "+1s"], "--to is before --from"),
+                          (["--from", "+1h"], "outside the recording")):
+            p = subprocess.run([PERFLENS, "--replay", path, "--json", *args],
+                               capture_output=True, timeout=60)
+            err = p.stderr.decode()
+            assert p.returncode == 2 and msg in err and len(err.splitlines()) == 1, err
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_replay_prints_cgroup_and_nspid():
+    """The live lines' cgroup path and namespace pid come back in the replay (REC_NAMES),
+    for a workload in its own pid namespace: its replayed lines equal the live ones."""
+    tmp = os.path.join(scratch_dir(), f"perflens-names-{os.getpid()}")
+    os.makedirs(tmp, exist_ok=True)
+    path = os.path.join(tmp, "names.plrec")
+    try:
+        with running("-t", "50ms", "--kinds", "pipe", "--record", path) as pl:
+            w = Workload(["unshare", "--pid", "--fork", helper("plh_piperd"), "150", "150"])
+            pl.wait_for(lambda e: e.get("type") == "read" and e.get("nspid") == 1, 10,
+                        "namespaced read")
+            assert w.finish() == 0
+            time.sleep(1.2)
+            pl.stop()
+        live = [e for e in pl.events() if e["type"] not in ("ready", "summary", "tick")]
+        p = _replay_as_nobody(path)
+        assert p.returncode == 0, p.stderr.decode()
+        replayed = [json.loads(l) for l in p.stdout.splitlines()]
+        replayed = [e for e in replayed if e["type"] not in ("ready", "summary", "tick")]
+        assert any(e.get("nspid") == 1 and e["type"] == "read" for e in replayed)
+        assert any(e.get("cgroup") for e in replayed)
+        # The workload's lines, exactly.  The printer and the recorder look names up
+        # separately, so a process that exits in between (the helper's writer child
+        # does at once) has its nspid in one and not the other; other people's
+        # processes on this shared machine may also exit or lose their cgroup.
+        mine = {e["pid"] for e in live if e.get("comm") in ("plh_piperd", "unshare")}
+
+        def same(a, b):
+            return {k: v for k, v in a.items() if k != "nspid"} == \
+                {k: v for k, v in b.items() if k != "nspid"}
+        ours = list(zip([e for e in replayed if e["pid"] in mine],
+                        [e for e in live if e["pid"] in mine]))
+        assert len(ours) >= 4 and len(replayed) == len(live)
+        assert all(same(a, b) for a, b in ours), [p for p in ours if not same(*p)][:2]
+        # The reader lives through its reads: every one of them is named, as live.
+        reads = [(a, b) for a, b in ours if b["type"] == "read" and b.get("nspid")]
+        assert reads and all(a == b for a, b in reads), reads[:2]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

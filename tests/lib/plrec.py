@@ -4,7 +4,7 @@ import struct
 import zlib
 
 FRAME = {1: "header", 2: "procs", 3: "strings", 4: "stacks", 5: "events", 6: "tick",
-         7: "mark", 8: "ai", 9: "index", 10: "end", 11: "finding"}
+         7: "mark", 8: "ai", 9: "index", 10: "end", 11: "finding", 12: "names"}
 EV_IO = (1, 2, 3, 10)  # read, write, sync, inflight
 
 

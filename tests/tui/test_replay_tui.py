@@ -1,6 +1,7 @@
 """Replay in the TUI (issue 6): no root, the same views, time controls in their own
 key layer, the recording's wall-clock time in the status line, and a cast of it."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,79 @@ def test_replay_tui_controls_as_nobody():
             s.keys("End")
             text = s.wait_text("replay: play or pause")
             assert "replay: jump to the next spike" in text
+            s.keys("q")
+            assert s.wait_exit() == 0
+        finally:
+            s.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _clock(text):
+    """The replay clock in the status line, as seconds of the day."""
+    m = re.search(r"REPLAY (\d\d):(\d\d):(\d\d)", text)
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3)) if m else None
+
+
+def _hms(secs):
+    secs %= 86400
+    return f"{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+
+
+def _shown(text):
+    m = re.search(r"(\d+) shown", text)
+    return int(m.group(1)) if m else None
+
+
+def test_replay_tui_step_back_and_jump_to_time():
+    tmp = tempfile.mkdtemp(prefix="plrp-")
+    path = os.path.join(tmp, "r.plrec")
+    try:
+        # 15 pipe reads 200 ms apart: about 3 s of workload, then the end.
+        with harness.running("-t", "20ms", "--comm", "rpseek", "--record", path) as pl:
+            w = harness.start_helper("plh_piperd", "--name", "rpseek", *(["200"] * 15))
+            w.finish()
+            time.sleep(1.0)
+            pl.stop()
+        s = Screen(f"--replay {path} --speed 1", 120, 35)
+        try:
+            s.wait_text("REPLAY", 30)
+            s.keys("x")
+            s.wait_text("paused")
+            s.keys("J")                     # clamped to the newest event
+            s.keys("e")
+            text = s.wait_for(lambda t: "(end)" in t and "rpseek" in t and _shown(t),
+                              what="the end, with the workload")
+            end, at_end = _clock(text), _shown(text)
+
+            s.keys(",")                     # one second back
+            text = s.wait_for(lambda t: _clock(t) == (end - 1) % 86400 and "(end)" not in t,
+                              what=f"REPLAY {_hms(end - 1)}")
+            text = s.wait_for(lambda t: (_shown(t) or 0) < at_end, what="fewer events")
+            one_back = _shown(text)
+            assert "rpseek" in text
+
+            target = _hms(end - 2)          # the recording's wall clock
+            s.keys("g")
+            s.wait_text("jump to (HH:MM:SS")
+            s.literal(target)
+            s.keys("Enter")
+            text = s.wait_for(lambda t: f"REPLAY {target}" in t and f"jump to {target}" in t,
+                              what=f"REPLAY {target}")
+            text = s.wait_for(lambda t: 0 < (_shown(t) or 0) < one_back,
+                              what="fewer events again, some left")
+            assert "rpseek" in text
+
+            s.keys("g")
+            s.literal("half past ten")
+            s.keys("Enter")
+            text = s.wait_text("not a time")
+            assert f"REPLAY {target}" in text   # nothing moved
+
+            s.keys("g")
+            s.literal("+1s")
+            s.keys("Enter")
+            s.wait_text(f"REPLAY {_hms(end - 1)}")
             s.keys("q")
             assert s.wait_exit() == 0
         finally:
