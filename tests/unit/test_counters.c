@@ -12,6 +12,8 @@
 #include "out/json_counters.h"
 #include "query/counters.h"
 
+#define assert_near(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-6)
+
 static struct pl_pmc_counts counts(uint64_t cyc, uint64_t ins, uint64_t ref, uint64_t miss,
 				   uint64_t en, uint64_t run_a, uint64_t run_b)
 {
@@ -33,9 +35,9 @@ static void test_full_time(void **state)
 	(void)state;
 	counter_ratios(&c, &r);
 	assert_true(r.has_ipc);
-	assert_true(fabs(r.ipc - 2.5) < 1e-9);
+	assert_near(r.ipc, 2.5);
 	assert_true(r.has_miss);
-	assert_true(fabs(r.miss_pct - 2.5) < 1e-9);
+	assert_near(r.miss_pct, 2.5);
 	assert_false(r.multiplexed);
 	assert_true(r.scaled[PL_PMC_CYCLES] == 1000.0);
 	assert_string_equal(counter_fmt_ipc(&r, buf, sizeof(buf)), "2.50");
@@ -76,13 +78,13 @@ static void test_multiplex_scaling(void **state)
 	(void)state;
 	counter_ratios(&c, &r);
 	assert_true(r.multiplexed);
-	assert_true(fabs(r.counted_pct - 25.0) < 1e-9);
-	assert_true(fabs(r.scaled[PL_PMC_CYCLES] - 4000.0) < 1e-6);
-	assert_true(fabs(r.scaled[PL_PMC_INSTRUCTIONS] - 2000.0) < 1e-6);
-	assert_true(fabs(r.scaled[PL_PMC_CACHE_REFS] - 600.0) < 1e-6);
-	assert_true(fabs(r.scaled[PL_PMC_CACHE_MISSES] - 60.0) < 1e-6);
-	assert_true(fabs(r.ipc - 0.5) < 1e-9);
-	assert_true(fabs(r.miss_pct - 10.0) < 1e-9);
+	assert_near(r.counted_pct, 25.0);
+	assert_near(r.scaled[PL_PMC_CYCLES], 4000.0);
+	assert_near(r.scaled[PL_PMC_INSTRUCTIONS], 2000.0);
+	assert_near(r.scaled[PL_PMC_CACHE_REFS], 600.0);
+	assert_near(r.scaled[PL_PMC_CACHE_MISSES], 60.0);
+	assert_near(r.ipc, 0.5);
+	assert_near(r.miss_pct, 10.0);
 	assert_string_equal(counter_fmt_line(&r, buf, sizeof(buf)),
 			    "IPC 0.50  cache-miss 10.0%  (counted 25% of the time)");
 }
@@ -113,9 +115,9 @@ static void test_json_row(void **state)
 	assert_true(json_object_object_get_ex(o, "cache_misses", &v));
 	assert_int_equal(json_object_get_int64(v), 60);
 	assert_true(json_object_object_get_ex(o, "ipc", &v));
-	assert_true(fabs(json_object_get_double(v) - 0.5) < 1e-9);
+	assert_near(json_object_get_double(v), 0.5);
 	assert_true(json_object_object_get_ex(o, "counted_pct", &v));
-	assert_true(fabs(json_object_get_double(v) - 25.0) < 1e-9);
+	assert_near(json_object_get_double(v), 25.0);
 	json_object_put(o);
 	c = counts(0, 0, 0, 0, 0, 0, 0);
 	o = json_proc_counters(&c);
