@@ -158,6 +158,8 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	((struct pl_config *)&l->skel->rodata->cfg)->pmc = l->pmc.active;
 	bpf_map__set_max_entries(l->skel->maps.pmc_fds,
 				 (uint32_t)(l->pmc.active ? l->pmc.ncpu * PL_PMC_SLOTS : PL_PMC_SLOTS));
+	if (!l->pmc.active) /* hashes are preallocated: 8192 entries would be ~1 MB unused */
+		bpf_map__set_max_entries(l->skel->maps.pmc_procs, 1);
 	bpf_program__set_autoload(l->skel->progs.pl_sched_switch,
 				  o->stack_depth || o->runqlat || l->pmc.active);
 	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup, o->runqlat);
