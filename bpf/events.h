@@ -244,7 +244,42 @@ struct pl_config {
 	u32 filter_cgroup;      /* 1: only tasks under cgroup_id */
 	u32 cgroup_level;       /* ancestor level of cgroup_id */
 	u64 cgroup_id;
+	u32 pmc;                /* per-process counters at sched_switch */
+	u32 pad_cfg;
 	char comm_filter[PL_COMM_LEN];
+};
+
+/*
+ * Per-process hardware counters (see bpf/pmc.bpf.h).  Two perf event groups
+ * per CPU, each scheduled as a unit, so each ratio compares counts taken
+ * over the same windows: {cycles, instructions} and {cache-references,
+ * cache-misses}.  Slot i of CPU c sits at index c * PL_PMC_SLOTS + i of the
+ * "pmc_fds" perf event array.
+ */
+enum pl_pmc_slot {
+	PL_PMC_CYCLES = 0,
+	PL_PMC_INSTRUCTIONS = 1,
+	PL_PMC_CACHE_REFS = 2,
+	PL_PMC_CACHE_MISSES = 3,
+	PL_PMC_SLOTS = 4,
+};
+#define PL_PMC_GROUPS 2 /* group g leads at slot 2 * g */
+
+/* Value of the "pmc_procs" hash (key: tgid): raw counts while on CPU, and
+ * for each group how long it was enabled and how long it actually counted
+ * (multiplexing); user space scales raw * enabled / running. */
+struct pl_pmc_counts {
+	u64 count[PL_PMC_SLOTS];
+	u64 enabled_ns[PL_PMC_GROUPS];
+	u64 running_ns[PL_PMC_GROUPS];
+};
+
+/* Per-CPU: the readings at the last switch on that CPU. */
+struct pl_pmc_last {
+	u64 count[PL_PMC_SLOTS];
+	u64 enabled_ns[PL_PMC_GROUPS];
+	u64 running_ns[PL_PMC_GROUPS];
+	u64 primed;
 };
 
 /* Per-CPU counters, index by enum below (array map "stats"). */
@@ -265,6 +300,7 @@ enum pl_stat {
 	PL_STAT_FORCED_WAKEUPS,
 	PL_STAT_BLOCK_SUBMITTERS_FULL, /* a merged request had more submitters than slots */
 	PL_STAT_BLOCK_NO_COMPLETION,   /* reported when its request was reused instead */
+	PL_STAT_PMC_PROCS_FULL,  /* per-process counter map full: a slice not counted */
 	PL_STAT_MAX,
 };
 

@@ -12,6 +12,7 @@
 
 #include "io.bpf.h"
 #include "runq.bpf.h"
+#include "pmc.bpf.h"
 
 static __always_inline void offcpu_switch_out(struct task_struct *prev, bool blocked, u64 now)
 {
@@ -63,13 +64,16 @@ int BPF_PROG(pl_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	u64 now = bpf_ktime_get_ns();
 	bool blocked = !preempt && prev_state != 0;
 
-	/* One program for both users of the switch: one attach, one run. */
+	/* One program for every user of the switch: one attach, one run.  Each
+	 * test is on a load-time constant, so what is off costs nothing. */
 	if (cfg.stack_depth) {
 		offcpu_switch_out(prev, blocked, now);
 		offcpu_switch_in(next, now);
 	}
 	if (cfg.runqlat)
 		runq_switch(prev, !blocked, next, now);
+	if (cfg.pmc)
+		pmc_switch();
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "out/folded.h"
 #include "out/json_out.h"
 #include "out/json_sat.h"
+#include "out/json_counters.h"
 #include "out/json_stacks.h"
 #include "out/json_summary.h"
 #include "out/json_writer.h"
@@ -168,6 +169,8 @@ static void print_paths(const struct pl_paths *p)
 		fprintf(stderr, "perflens: fallback: %s\n", p->fallbacks);
 	if (p->pmu_note && p->pmu_note[0])
 		fprintf(stderr, "perflens: pmu: %s\n", p->pmu_note);
+	fprintf(stderr, "perflens: counters: %s%s%s%s\n", p->counters,
+		p->counters_note[0] ? " (" : "", p->counters_note, p->counters_note[0] ? ")" : "");
 }
 
 /* The PMU event in use: live from the loader, replayed from the ready line
@@ -204,6 +207,7 @@ static void add_summary_parts(struct session *s, struct summary_inputs *in)
 		in->hot = json_hot(&hot, s->eng, event, s->o->top_n, 10);
 		hot_free(&hot);
 	}
+	json_object_object_add(in->extra, "counters", json_counters(s->eng, s->o->top_n));
 	if (!s->paths && json_object_object_get_ex(s->ready, "attach", &att))
 		json_object_object_add(in->extra, "attach", json_object_get(att));
 	if (s->o->folded_path[0]) {

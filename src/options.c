@@ -14,7 +14,7 @@
 enum {
 	OPT_BLOCK_THRESHOLD = 1000, OPT_KINDS, OPT_FOLLOW, OPT_JSON, OPT_NO_SCRUB,
 	OPT_TRACE_SELF, OPT_VERSION, OPT_ATTACH, OPT_BLOCK_ATTACH, OPT_RING, OPT_STACK_DEPTH,
-	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED, OPT_CAST,
+	OPT_BLOCK_STACKS, OPT_WINDOW, OPT_OUTPUT, OPT_TOP, OPT_FRAMES, OPT_REFRESH, OPT_PMU, OPT_PMU_FREQ, OPT_NO_PMU, OPT_COUNTERS, OPT_NO_COUNTERS, OPT_FOLDED, OPT_ALL_OPS, OPT_NO_RUNQLAT, OPT_CGROUP, OPT_RECORD, OPT_RECORD_MAX, OPT_REPLAY, OPT_SPEED, OPT_CAST,
 	OPT_FROM, OPT_TO,
 	OPT_AI_URL, OPT_AI_MODEL, OPT_AI_KEY_FILE, OPT_AI_INTERVAL, OPT_AI_BUDGET, OPT_AI_FULL,
 	OPT_AI_ANON, OPT_AI_DRY, OPT_AI_KEY,
@@ -46,6 +46,8 @@ static const struct option long_opts[] = {
 	{ "pmu", required_argument, NULL, OPT_PMU },
 	{ "pmu-freq", required_argument, NULL, OPT_PMU_FREQ },
 	{ "no-pmu", no_argument, NULL, OPT_NO_PMU },
+	{ "counters", required_argument, NULL, OPT_COUNTERS },
+	{ "no-counters", no_argument, NULL, OPT_NO_COUNTERS },
 	{ "folded", required_argument, NULL, OPT_FOLDED },
 	{ "all-ops", no_argument, NULL, OPT_ALL_OPS },
 	{ "no-runqlat", no_argument, NULL, OPT_NO_RUNQLAT },
@@ -95,7 +97,11 @@ static const char usage[] =
 	"                             branch-misses, cpu-clock or page-faults; hardware events\n"
 	"                             fall back to cpu-clock where there is no PMU\n"
 	"      --pmu-freq HZ          samples per second per CPU, 1..10000 (default 99)\n"
-	"      --no-pmu               no PMU sampling\n"
+	"      --no-pmu               no PMU sampling (and no counters, unless --counters)\n"
+	"      --counters auto|off|software  per-process IPC and cache-miss rate from\n"
+	"                             hardware counters (auto: where the CPU has a PMU);\n"
+	"                             software: stand-in events, to test the plumbing\n"
+	"      --no-counters          same as --counters off\n"
 	"      --folded FILE          write folded stacks (flame graph input) on exit\n"
 	"      --cgroup PATH          only tasks in this cgroup (v2 path) and below\n"
 	"      --all-ops              latency histograms of every I/O syscall per process\n"
@@ -280,6 +286,21 @@ static int parse_one(struct pl_options *o, int c, const char *arg)
 	case OPT_PMU_FREQ:
 		return parse_uint(arg, 1, 10000, &o->pmu_freq) ? bad("--pmu-freq", arg, "a rate from 1 to 10000 Hz") : 0;
 	case OPT_NO_PMU: o->pmu_event[0] = '\0'; return 0;
+	case OPT_COUNTERS:
+		if (!strcmp(arg, "auto"))
+			o->counters = PL_COUNTERS_AUTO;
+		else if (!strcmp(arg, "off"))
+			o->counters = PL_COUNTERS_OFF;
+		else if (!strcmp(arg, "software"))
+			o->counters = PL_COUNTERS_SOFTWARE;
+		else
+			return bad("--counters", arg, "auto, off or software");
+		o->counters_set = true;
+		return 0;
+	case OPT_NO_COUNTERS:
+		o->counters = PL_COUNTERS_OFF;
+		o->counters_set = true;
+		return 0;
 	case OPT_FOLDED:
 		if (!*arg || strlen(arg) >= sizeof(o->folded_path))
 			return bad("--folded", arg, "a file path shorter than 256 bytes");
@@ -431,5 +452,8 @@ int options_parse(struct pl_options *o, int argc, char **argv)
 	}
 	if (o->block_threshold_ns == UINT64_MAX)
 		o->block_threshold_ns = o->threshold_ns;
+	/* --no-pmu asks for no PMU use at all; an explicit --counters still wins. */
+	if (!o->pmu_event[0] && !o->counters_set)
+		o->counters = PL_COUNTERS_OFF;
 	return 0;
 }

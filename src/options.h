@@ -14,6 +14,15 @@ enum pl_attach_pref {
 	PL_ATTACH_LEGACY,   /* block: classic block tracepoints keyed by device+sector */
 };
 
+/* Per-process counters: hardware when the CPU has a PMU (auto), never
+ * (off), or software stand-ins in the same slots to test the plumbing on
+ * machines without one (software). */
+enum pl_counters {
+	PL_COUNTERS_AUTO = 0,
+	PL_COUNTERS_OFF,
+	PL_COUNTERS_SOFTWARE,
+};
+
 struct pl_options {
 	uint64_t threshold_ns;
 	uint64_t block_threshold_ns;
@@ -41,6 +50,8 @@ struct pl_options {
 	unsigned refresh_ms;     /* TUI redraw period */
 	char pmu_event[32];      /* --pmu; "" with --no-pmu */
 	unsigned pmu_freq;
+	enum pl_counters counters; /* --counters: per-process IPC and cache-miss rate */
+	bool counters_set;       /* --counters or --no-counters given */
 	char folded_path[256];   /* --folded FILE */
 	bool all_ops;            /* histograms of every I/O syscall per process */
 	bool runqlat;            /* run-queue latency histogram */

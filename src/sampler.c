@@ -15,12 +15,14 @@
 #include "sys/cgroup.h"
 #include "sys/diskstats.h"
 #include "sys/dstate.h"
+#include "sys/procfaults.h"
 #include "sys/psi.h"
 #include "sys/selfstat.h"
 #include "util/devname.h"
 
 #define SAMPLER_MAX_BLK 128
 #define SAMPLER_MAX_OPS 1024
+#define SAMPLER_MAX_PMC 8192 /* the kernel map's size: one read takes all */
 
 struct sampler_state {
 	struct kstats_blk prev_blk[SAMPLER_MAX_BLK], cur_blk[SAMPLER_MAX_BLK];
@@ -36,6 +38,7 @@ struct sampler_state {
 	uint64_t prev_bpf_ns, prev_events, prev_ts;
 	struct dstate_result dstate;
 	struct kstats_ops ops[SAMPLER_MAX_OPS];
+	struct kstats_pmc pmc[SAMPLER_MAX_PMC];
 	struct sat_inflight open[SAT_MAX_INFLIGHT]; /* stuck ops seen last scan */
 	int nopen;
 	struct kstats_inflight scan[SAT_MAX_INFLIGHT * 4];
@@ -342,6 +345,101 @@ static void sample_self(struct sampler *s, struct satstore *sat, int64_t sec, do
 	series_push(sat->self, sec, v);
 }
 
+static int by_cycles_desc(const void *a, const void *b)
+{
+	uint64_t x = ((const struct kstats_pmc *)a)->c.count[PL_PMC_CYCLES];
+	uint64_t y = ((const struct kstats_pmc *)b)->c.count[PL_PMC_CYCLES];
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct kstats_pmc *)a)->pid, y = ((const struct kstats_pmc *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+struct most_sampled {
+	uint32_t pid[SAT_MAX_FAULTS];
+	uint64_t samples[SAT_MAX_FAULTS];
+	int n;
+};
+
+static int pick_sampled(struct proc_node *p, void *arg)
+{
+	struct most_sampled *m = arg;
+	int at = m->n;
+
+	if (p->exited || !p->st.samples)
+		return 0;
+	while (at > 0 && m->samples[at - 1] < p->st.samples)
+		at--;
+	if (at >= SAT_MAX_FAULTS)
+		return 0;
+	if (m->n < SAT_MAX_FAULTS)
+		m->n++;
+	memmove(&m->pid[at + 1], &m->pid[at], (m->n - 1 - at) * sizeof(m->pid[0]));
+	memmove(&m->samples[at + 1], &m->samples[at], (m->n - 1 - at) * sizeof(m->samples[0]));
+	m->pid[at] = p->pid;
+	m->samples[at] = p->st.samples;
+	return 0;
+}
+
+/* Page faults and context switches of the most-sampled live processes: the
+ * views show them beside the samples, and cannot read /proc themselves. */
+static void read_faults(struct sampler *s)
+{
+	struct satstore *sat = s->eng->sat;
+	struct sat_faults got[SAT_MAX_FAULTS];
+	struct most_sampled m = { .n = 0 };
+	int n = 0;
+
+	engine_lock(s->eng);
+	proctree_foreach(s->eng->pt, pick_sampled, &m);
+	engine_unlock(s->eng);
+	for (int i = 0; i < m.n; i++) {
+		struct procfaults f;
+
+		if (procfaults_read("/proc", m.pid[i], &f))
+			continue;
+		got[n++] = (struct sat_faults){ m.pid[i], f.minflt, f.majflt, f.ctx_switches };
+	}
+	engine_lock(s->eng);
+	memcpy(sat->faults, got, (size_t)n * sizeof(got[0]));
+	sat->nfaults = n;
+	engine_unlock(s->eng);
+}
+
+/* Per-process counters into the saturation store (takes the engine lock). */
+static void read_counters(struct sampler *s)
+{
+	struct sampler_state *st = s->st;
+	struct satstore *sat = s->eng->sat;
+	const struct pmc *pmc = &s->ks->loader->pmc;
+	uint64_t k[PL_STAT_MAX];
+	size_t n;
+
+	/* The map scan is thousands of syscalls: outside the engine lock. */
+	n = kstats_read_pmc(s->ks, st->pmc, SAMPLER_MAX_PMC);
+	/* Keep those with the most cycles, sorted by pid for lookups. */
+	qsort(st->pmc, n, sizeof(st->pmc[0]), by_cycles_desc);
+	qsort(st->pmc, n < SAT_MAX_PMC ? n : SAT_MAX_PMC, sizeof(st->pmc[0]), by_pid);
+	if (loader_read_stats(s->ks->loader, k))
+		memset(k, 0, sizeof(k));
+	engine_lock(s->eng);
+	snprintf(sat->pmc_source, sizeof(sat->pmc_source), "%s", pmc->source);
+	snprintf(sat->pmc_note, sizeof(sat->pmc_note), "%s", pmc->note);
+	sat->npmc = n < SAT_MAX_PMC ? (int)n : SAT_MAX_PMC;
+	sat->pmc_left_out = n - (size_t)sat->npmc;
+	for (int i = 0; i < sat->npmc; i++) {
+		sat->pmc[i].pid = st->pmc[i].pid;
+		sat->pmc[i].c = st->pmc[i].c;
+	}
+	sat->pmc_procs_full = k[PL_STAT_PMC_PROCS_FULL];
+	engine_unlock(s->eng);
+}
+
 static void sample_all_ops(struct sampler *s, struct satstore *sat)
 {
 	struct sampler_state *st = s->st;
@@ -463,6 +561,10 @@ void sampler_tick(struct sampler *s)
 		sample_inflight(s, now, cur, &ncur, &left_out, &scan_ms);
 	dstate_scan("/proc", &st->dstate);
 	name_cgroups(s);
+	if (s->ks) {
+		read_counters(s);
+		read_faults(s);
+	}
 	engine_lock(s->eng);
 	if (s->ks) {
 		sample_devices(s, sat, dt);
@@ -555,6 +657,8 @@ void sampler_stop(struct sampler *s)
 		if (s->st->cgc)
 			cgroup_cache_rebuild(s->st->cgc);
 		name_cgroups(s);
+		if (s->ks)
+			read_counters(s); /* and the last second's slices */
 	}
 	if (s->st) {
 		cgroup_cache_free(s->st->cgc);

@@ -14,9 +14,30 @@
 
 #include "applog.h"
 
+struct copy_ctx {
+	struct snap *s;
+	const struct satstore *sat;
+};
+
+/* Counters and /proc faults, when the sampler has them for this process. */
+static void copy_cpu_use(struct proc_row *r, const struct satstore *sat)
+{
+	const struct sat_pmc *c = satstore_pmc(sat, r->pid);
+	const struct sat_faults *f = satstore_faults(sat, r->pid);
+
+	r->has_pmc = c != NULL;
+	if (c)
+		r->pmc = c->c;
+	r->has_faults = f != NULL;
+	r->minflt = f ? f->minflt : 0;
+	r->majflt = f ? f->majflt : 0;
+	r->ctx_switches = f ? f->ctx_switches : 0;
+}
+
 static int copy_proc(struct proc_node *n, void *arg)
 {
-	struct snap *s = arg;
+	struct copy_ctx *cc = arg;
+	struct snap *s = cc->s;
 	struct proc_row *r;
 
 	if (s->nprocs == s->procs_cap)
@@ -45,6 +66,7 @@ static int copy_proc(struct proc_node *n, void *arg)
 	r->block_ns = n->st.block_ns;
 	r->block_bytes = n->st.block_bytes;
 	r->samples = n->st.samples;
+	copy_cpu_use(r, cc->sat);
 	return 0;
 }
 
@@ -80,6 +102,8 @@ void snap_take(struct tui *t)
 	s->late_dropped = timeline_late_dropped(e->tl);
 	s->proc_refused = proctree_refused(e->pt);
 	s->proc_evicted = proctree_evicted(e->pt);
+	memcpy(s->pmc_source, e->sat->pmc_source, sizeof(s->pmc_source));
+	memcpy(s->pmc_note, e->sat->pmc_note, sizeof(s->pmc_note));
 	topfiles_update(t->files, e->log);
 	engine_unlock(e);
 	s->gen++;
@@ -100,7 +124,7 @@ void snap_procs(struct tui *t)
 	engine_lock(e);
 	s->nprocs = 0;
 	if (s->procs)
-		proctree_foreach(e->pt, copy_proc, s);
+		proctree_foreach(e->pt, copy_proc, &(struct copy_ctx){ s, e->sat });
 	engine_unlock(e);
 	s->procs_gen = s->gen;
 }

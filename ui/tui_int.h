@@ -81,6 +81,9 @@ struct proc_row {
 	uint64_t idle_n, idle_ns;        /* pipe, socket, tty, other waits */
 	uint64_t block_n, block_ns, block_bytes;
 	uint64_t samples;
+	bool has_pmc, has_faults;        /* counters counted it; /proc was read */
+	struct pl_pmc_counts pmc;        /* cumulative, see src/query/counters.h */
+	uint64_t minflt, majflt, ctx_switches;
 };
 
 struct snap {
@@ -94,6 +97,8 @@ struct snap {
 	struct engine_totals tot;
 	uint64_t late_dropped;
 	uint64_t proc_refused, proc_evicted;
+	char pmc_source[16];       /* counters: hardware, software, unavailable, off; "" replay */
+	char pmc_note[200];        /* why unavailable, or what the stand-ins count */
 	struct proc_row *procs;    /* copied only for views that need them */
 	size_t nprocs, procs_cap;
 	uint64_t gen;              /* bumps on every take */
@@ -239,5 +244,15 @@ void event_row(struct tui *t, int y, int x, const struct column *c, const struct
 	       bool selected);
 /* Does the event's row text contain needle (case-insensitive)? */
 bool event_has_text(const struct pl_event *ev, const char *needle);
+
+/* ---- how a process used the CPU (cpu_use.c) ---- */
+/* "IPC 1.23  cache-miss 4.5%" (+ multiplexing), or why there is no IPC. */
+const char *cpu_use_counters(const struct snap *s, const struct proc_row *r, char *buf, size_t sz);
+/* Why IPC is missing for every process, or "" when the counters run. */
+const char *cpu_use_why_no_ipc(const struct snap *s, char *buf, size_t sz);
+/* Fixed-width cells "   IPC   MISS  FAULTS    CSW" for a table row ("-" when unknown). */
+const char *cpu_use_cells(const struct snap *s, const struct proc_row *r, char *buf, size_t sz);
+/* "page faults N (M major)  context switches K", or why they were not read. */
+const char *cpu_use_faults(const struct proc_row *r, char *buf, size_t sz);
 
 #endif

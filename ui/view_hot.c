@@ -2,7 +2,8 @@
  * Hot functions (h): CPU samples per process (from the process table) and
  * the top symbols with self and total samples (from the hot_functions
  * provider), for the followed process or all.  Says which PMU event, or
- * which fallback, is sampled.
+ * which fallback, is sampled, and per process the IPC and cache-miss rate
+ * (or why there are none) with page faults and context switches.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,15 @@ static void hot_update(struct view *v, struct tui *t)
 		 hv->info.event[0] ? hv->info.event : pmu ? pmu : "off");
 }
 
-/* Processes with the most samples, from the snapshot. */
+/* Processes with the most samples, from the snapshot, with how they used
+ * the CPU: IPC and cache-miss rate where counters run, page faults and
+ * context switches from /proc, and a line saying why IPC is missing. */
 static int draw_sampled(struct tui *t, struct rect r)
 {
 	const struct proc_row *top[TOP_SAMPLED];
+	char why[256], cells[48];
 	size_t n = 0;
+	int y = r.y + 1;
 
 	for (size_t i = 0; i < t->snap.nprocs; i++) {
 		const struct proc_row *p = &t->snap.procs[i];
@@ -74,12 +79,19 @@ static int draw_sampled(struct tui *t, struct rect r)
 		top[at] = p;
 	}
 	draw_rule(r.y, r.x, r.w, "Samples per process", R_DIM);
-	if (!n)
-		draw_text(r.y + 1, r.x + 2, r.w - 2, R_DIM, "no CPU samples yet");
+	if (cpu_use_why_no_ipc(&t->snap, why, sizeof(why))[0])
+		draw_text(y++, r.x + 2, r.w - 2, R_DIM, why);
+	if (!n) {
+		draw_text(y, r.x + 2, r.w - 2, R_DIM, "no CPU samples yet");
+		return y + 1 - r.y;
+	}
+	draw_textf(y++, r.x, r.w, R_HEADER, "%10s  %7s %6s %7s %7s %7s  %s", "SAMPLES", "PID", "IPC",
+		   "MISS", "FAULTS", "CSW", "COMM");
 	for (size_t i = 0; i < n; i++)
-		draw_textf(r.y + 1 + (int)i, r.x, r.w, R_NORMAL, "%10llu  %7u  %s",
-			   (unsigned long long)top[i]->samples, top[i]->pid, top[i]->comm);
-	return 1 + (n ? (int)n : 1);
+		draw_textf(y++, r.x, r.w, R_NORMAL, "%10llu  %7u %s  %s",
+			   (unsigned long long)top[i]->samples, top[i]->pid,
+			   cpu_use_cells(&t->snap, top[i], cells, sizeof(cells)), top[i]->comm);
+	return y - r.y;
 }
 
 static void hot_draw(struct view *v, struct tui *t, struct rect r)

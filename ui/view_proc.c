@@ -1,5 +1,6 @@
 /*
- * One process: identity and command line, its slow-op totals, the files
+ * One process: identity and command line, its slow-op totals and CPU use
+ * (IPC, cache-miss rate, page faults, context switches), the files
  * it waited on, its children, its events (newest first) and top stacks.
  * Enter on a child opens that child, on an event opens the event.
  */
@@ -47,6 +48,22 @@ static void on_found(const struct pl_event *ev, uint64_t seq, void *arg)
 	topfiles_add(pv->files, ev);
 }
 
+/* IPC and cache-miss rate, or why not; page faults and context switches. */
+static void add_cpu_use(struct doc *d, struct tui *t, uint32_t pid)
+{
+	char line[256];
+
+	for (size_t i = 0; i < t->snap.nprocs; i++) {
+		const struct proc_row *r = &t->snap.procs[i];
+
+		if (r->pid != pid)
+			continue;
+		doc_add(d, R_NORMAL, "CPU use      %s", cpu_use_counters(&t->snap, r, line, sizeof(line)));
+		doc_add(d, R_NORMAL, "             %s", cpu_use_faults(r, line, sizeof(line)));
+		return;
+	}
+}
+
 static void add_header(struct proc_view *pv, struct tui *t)
 {
 	const struct proc_node *n = &pv->node;
@@ -91,7 +108,7 @@ static void add_header(struct proc_view *pv, struct tui *t)
 	fmt_bytes(a, sizeof(a), n->st.block_bytes);
 	doc_add(d, R_NORMAL, "block        %llu slow requests, %s, %s     CPU samples %llu",
 		(unsigned long long)n->st.block_count, c, a, (unsigned long long)n->st.samples);
-	(void)t;
+	add_cpu_use(d, t, n->pid);
 }
 
 static void add_files(struct proc_view *pv)

@@ -361,6 +361,10 @@ static void proc_stats(struct ai_buf *b, const struct ai_proc *p)
 			      bytes((double)p->block_bytes).s);
 	if (p->samples)
 		ai_buf_printf(b, " cpu=%llu", ull(p->samples));
+	if (p->has_ipc)
+		ai_buf_printf(b, " ipc=%.2f", p->ipc);
+	if (p->has_miss)
+		ai_buf_printf(b, " cache_miss=%.1f%%", p->miss_pct);
 	if (p->exited && p->exit_sig)
 		ai_buf_printf(b, " exited(signal %d)", p->exit_sig);
 	else if (p->exited)

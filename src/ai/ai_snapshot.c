@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../engine.h"
+#include "../query/counters.h"
 #include "../stack_resolver.h"
 #include "../store/hist.h"
 #include "../store/series.h"
@@ -307,6 +308,26 @@ static bool have_proc(const struct ai_snapshot *s, uint32_t pid)
 	return false;
 }
 
+/* IPC and cache-miss rate from hardware counters (software stand-ins are
+ * not IPC, so the model never sees them). */
+static void procs_counters(const struct satstore *sat, struct ai_snapshot *s)
+{
+	if (strcmp(sat->pmc_source, "hardware"))
+		return;
+	for (int i = 0; i < s->nprocs; i++) {
+		const struct sat_pmc *c = satstore_pmc(sat, s->procs[i].pid);
+		struct counter_ratios r;
+
+		if (!c)
+			continue;
+		counter_ratios(&c->c, &r);
+		s->procs[i].has_ipc = r.has_ipc;
+		s->procs[i].ipc = r.ipc;
+		s->procs[i].has_miss = r.has_miss;
+		s->procs[i].miss_pct = r.miss_pct;
+	}
+}
+
 /* The heaviest processes, then the ancestors that connect them. */
 static void procs(struct engine *e, const struct ai_snap_opts *o, struct ai_snapshot *s)
 {
@@ -331,6 +352,7 @@ static void procs(struct engine *e, const struct ai_snap_opts *o, struct ai_snap
 			ppid = n->ppid;
 		}
 	}
+	procs_counters(e->sat, s);
 }
 
 /* ---- [stacks] and hot functions ------------------------------------------- */

@@ -58,6 +58,8 @@ struct ai_proc {
 	uint64_t score;
 	uint64_t storage_count, storage_ns, wait_count, wait_ns;
 	uint64_t block_count, block_ns, block_bytes, samples;
+	bool has_ipc, has_miss;        /* hardware counters only */
+	double ipc, miss_pct;
 };
 
 struct ai_stack {

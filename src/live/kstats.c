@@ -32,6 +32,10 @@ void kstats_open(struct kstats *k, struct pl_loader *l)
 	k->batch_cap = KSTATS_BATCH;
 	k->batch_keys = calloc(k->batch_cap, sizeof(*k->batch_keys));
 	k->batch_vals = calloc(k->batch_cap, sizeof(*k->batch_vals));
+	if (l->pmc.active) {
+		k->pmc_keys = calloc(KSTATS_BATCH, sizeof(*k->pmc_keys));
+		k->pmc_vals = calloc(KSTATS_BATCH, sizeof(*k->pmc_vals));
+	}
 }
 
 void kstats_close(struct kstats *k)
@@ -42,6 +46,8 @@ void kstats_close(struct kstats *k)
 		munmap(k->rb_pages, 2 * k->page);
 	free(k->batch_keys);
 	free(k->batch_vals);
+	free(k->pmc_keys);
+	free(k->pmc_vals);
 	memset(k, 0, sizeof(*k));
 	k->stats_fd = -1;
 }
@@ -73,6 +79,47 @@ size_t kstats_read_blk(struct kstats *k, struct kstats_blk *out, size_t max)
 {
 	return dump_hash(k->loader->skel->maps.blk_hist, sizeof(out->key), sizeof(out->h), out,
 			 sizeof(*out), offsetof(struct kstats_blk, h), max);
+}
+
+/* A walk over a hash map in batches of up to KSTATS_BATCH entries. */
+struct batch_cursor {
+	int fd;
+	bool first;
+	uint32_t in, out;
+};
+
+/* The next batch into keys/vals, *count entries; non-zero after the last
+ * (ENOENT) or on an error, with *count still valid. */
+static int batch_next(struct batch_cursor *c, void *keys, void *vals, uint32_t *count)
+{
+	int err;
+
+	*count = KSTATS_BATCH;
+	err = bpf_map_lookup_batch(c->fd, c->first ? NULL : &c->in, &c->out, keys, vals, count,
+				   NULL);
+	c->in = c->out;
+	c->first = false;
+	return err;
+}
+
+/* Batched: a full map (8192 processes) is 8 calls, not 16k lookups. */
+size_t kstats_read_pmc(struct kstats *k, struct kstats_pmc *out, size_t max)
+{
+	struct batch_cursor c = { bpf_map__fd(k->loader->skel->maps.pmc_procs), true, 0, 0 };
+	uint32_t count;
+	size_t n = 0;
+	int err = 0;
+
+	if (!k->loader->pmc.active || !k->pmc_keys || !k->pmc_vals)
+		return 0;
+	while (!err && n < max) {
+		err = batch_next(&c, k->pmc_keys, k->pmc_vals, &count);
+		for (uint32_t i = 0; i < count && n < max; i++) {
+			out[n].pid = k->pmc_keys[i];
+			out[n++].c = k->pmc_vals[i];
+		}
+	}
+	return n;
 }
 
 static void khist_merge(struct pl_khist *dst, const struct pl_khist *src)
@@ -116,28 +163,21 @@ size_t kstats_read_ops(struct kstats *k, struct kstats_ops *out, size_t max)
 size_t kstats_read_inflight(struct kstats *k, uint64_t before_ns, struct kstats_inflight *out,
 			    size_t max)
 {
-	int fd = bpf_map__fd(k->loader->skel->maps.inflight);
-	uint32_t in_batch = 0, out_batch = 0;
-	bool first = true;
+	struct batch_cursor c = { bpf_map__fd(k->loader->skel->maps.inflight), true, 0, 0 };
+	uint32_t count;
 	size_t n = 0;
+	int err = 0;
 
 	if (!k->batch_keys || !k->batch_vals)
 		return 0;
-	for (;;) {
-		uint32_t count = (uint32_t)k->batch_cap;
-		int err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch,
-					       k->batch_keys, k->batch_vals, &count, NULL);
-
+	while (!err) {
+		err = batch_next(&c, k->batch_keys, k->batch_vals, &count);
 		for (uint32_t i = 0; i < count && n < max; i++) {
 			if (k->batch_vals[i].start_ns >= before_ns)
 				continue;
 			out[n].tid = k->batch_keys[i];
 			out[n++].v = k->batch_vals[i];
 		}
-		if (err) /* ENOENT: that was the last batch */
-			break;
-		in_batch = out_batch;
-		first = false;
 	}
 	return n;
 }

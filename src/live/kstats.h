@@ -22,6 +22,8 @@ struct kstats {
 	struct pl_inflight *batch_vals;
 	uint32_t *batch_keys;
 	size_t batch_cap;
+	uint32_t *pmc_keys;  /* per-process counter batches; NULL when counters are off */
+	struct pl_pmc_counts *pmc_vals;
 };
 
 struct kstats_blk {
@@ -32,6 +34,11 @@ struct kstats_blk {
 struct kstats_ops {
 	struct pl_ops_key key;
 	struct pl_khist h;
+};
+
+struct kstats_pmc {
+	uint32_t pid;
+	struct pl_pmc_counts c;
 };
 
 struct kstats_inflight {
@@ -49,6 +56,8 @@ size_t kstats_read_blk(struct kstats *k, struct kstats_blk *out, size_t max);
 int kstats_read_runq(struct kstats *k, struct pl_khist *out);
 /* Cumulative per-(pid, type) histograms of every op; entries filled. */
 size_t kstats_read_ops(struct kstats *k, struct kstats_ops *out, size_t max);
+/* Per-process counters, cumulative; entries filled.  0 when counters are off. */
+size_t kstats_read_pmc(struct kstats *k, struct kstats_pmc *out, size_t max);
 /* In-flight ops started before `before_ns` (monotonic); entries filled.
  * Uses batched lookups, so 10k threads in flight cost one pass. */
 size_t kstats_read_inflight(struct kstats *k, uint64_t before_ns, struct kstats_inflight *out,

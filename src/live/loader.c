@@ -155,7 +155,13 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	l->paths.proc = "tp_btf/sched_process_{fork,exec,exit}";
 	l->paths.offcpu = o->stack_depth ? "tp_btf/sched_switch" : "off";
 	l->paths.pmu = "none";
-	bpf_program__set_autoload(l->skel->progs.pl_sched_switch, o->stack_depth || o->runqlat);
+	((struct pl_config *)&l->skel->rodata->cfg)->pmc = l->pmc.active;
+	bpf_map__set_max_entries(l->skel->maps.pmc_fds,
+				 (uint32_t)(l->pmc.active ? l->pmc.ncpu * PL_PMC_SLOTS : PL_PMC_SLOTS));
+	if (!l->pmc.active) /* hashes are preallocated: 8192 entries would be ~1 MB unused */
+		bpf_map__set_max_entries(l->skel->maps.pmc_procs, 1);
+	bpf_program__set_autoload(l->skel->progs.pl_sched_switch,
+				  o->stack_depth || o->runqlat || l->pmc.active);
 	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup, o->runqlat);
 	bpf_program__set_autoload(l->skel->progs.pl_sched_wakeup_new, o->runqlat);
 	bpf_program__set_autoload(l->skel->progs.pl_pmu_sample, o->pmu_event[0] != '\0');
@@ -169,6 +175,11 @@ static int try_load(struct pl_loader *l, const struct pl_options *o, bool raw_sy
 	if (e) {
 		snprintf(err, errsz, "loading the BPF programs failed (%s)%s%s", strerror(-e),
 			 last_libbpf_msg[0] ? ": " : "", last_libbpf_msg);
+		return e;
+	}
+	e = pmc_install(&l->pmc, bpf_map__fd(l->skel->maps.pmc_fds), err, errsz);
+	if (e) {
+		l->pmc_refused = true;
 		return e;
 	}
 	for (int i = 0; i < o->npids; i++) {
@@ -206,6 +217,28 @@ static void start_pmu(struct pl_loader *l, const struct pl_options *o)
 	snprintf(l->pmu_note, sizeof(l->pmu_note), "%s", l->pmu.fallback);
 }
 
+/*
+ * Counters are an extra too: opened before the load, so the kernel side is
+ * switched on only when they exist.  If the kernel then refuses them in the
+ * map, load again without them and say why.
+ */
+static int load_with_counters(struct pl_loader *l, const struct pl_options *o, bool raw,
+			      char *err, size_t errsz)
+{
+	int e = try_load(l, o, raw, err, errsz);
+
+	if (e && l->pmc_refused) {
+		l->pmc_refused = false;
+		pmc_close(&l->pmc);
+		snprintf(l->pmc.source, sizeof(l->pmc.source), "unavailable");
+		snprintf(l->pmc.note, sizeof(l->pmc.note), "%.190s", err);
+		perflens_bpf__destroy(l->skel);
+		l->skel = NULL;
+		e = try_load(l, o, raw, err, errsz);
+	}
+	return e;
+}
+
 int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size_t errsz)
 {
 	bool raw = o->syscall_attach != PL_ATTACH_CLASSIC;
@@ -219,7 +252,8 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 		return e;
 	if (!raw && (e = preflight_tracefs(err, errsz)))
 		return e;
-	e = try_load(l, o, raw, err, errsz);
+	pmc_open(&l->pmc, o->counters);
+	e = load_with_counters(l, o, raw, err, errsz);
 	if (e && raw && o->syscall_attach == PL_ATTACH_AUTO) {
 		/* tp_btf refused: fall back to the classic per-syscall tracepoints. */
 		char why[256];
@@ -230,7 +264,7 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 		l->fallback_note[0] = '\0';
 		e = preflight_tracefs(err, errsz);
 		if (!e)
-			e = try_load(l, o, false, err, errsz);
+			e = load_with_counters(l, o, false, err, errsz);
 		if (!e) {
 			char note[256];
 
@@ -241,11 +275,14 @@ int loader_open(struct pl_loader *l, const struct pl_options *o, char *err, size
 	}
 	l->paths.fallbacks = l->fallback_note;
 	l->paths.pmu_note = l->pmu_note;
+	l->paths.counters = l->pmc.source;
+	l->paths.counters_note = l->pmc.note;
 	if (!e)
 		start_pmu(l, o);
 	if (e) {
 		perflens_bpf__destroy(l->skel);
 		l->skel = NULL;
+		pmc_close(&l->pmc);
 	}
 	return e;
 }
@@ -256,6 +293,7 @@ void loader_close(struct pl_loader *l)
 		pmu_close(&l->pmu);
 	l->pmu_on = false;
 	perflens_bpf__destroy(l->skel);
+	pmc_close(&l->pmc);
 	l->skel = NULL;
 }
 

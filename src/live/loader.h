@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../options.h"
+#include "pmc.h"
 #include "pmu.h"
 
 struct perflens_bpf;
@@ -23,6 +24,8 @@ struct pl_paths {
 	const char *pmu;      /* filled by the PMU module, "none" until then */
 	const char *fallbacks;/* human text: what was tried and refused */
 	const char *pmu_note; /* PMU fallback, or why sampling is off */
+	const char *counters; /* per-process counters: hardware, software, unavailable, off */
+	const char *counters_note; /* what the stand-ins count, or why unavailable */
 };
 
 struct pl_loader {
@@ -30,6 +33,8 @@ struct pl_loader {
 	struct pl_paths paths;
 	struct pmu pmu;
 	bool pmu_on;
+	struct pmc pmc;
+	bool pmc_refused;         /* the kernel refused the counters in pmc_fds */
 	char fallback_note[256];
 	char pmu_note[256];       /* PMU fallback or why sampling is off */
 };

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sys/procfaults.h"
+#include "json_counters.h"
 #include "json_out.h"
 
 void json_stack_frames(void *ctx, uint32_t stack_id, json_object *arr)
@@ -17,30 +19,13 @@ void json_stack_frames(void *ctx, uint32_t stack_id, json_object *arr)
  * what a machine without a hardware PMU can still say about a process. */
 static void add_proc_counters(json_object *o, uint32_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long minflt = 0, majflt = 0, vol = 0, invol = 0;
-	FILE *f;
+	struct procfaults f;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (procfaults_read("/proc", pid, &f))
 		return;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) == 2) {
-		json_object_object_add(o, "minflt", json_object_new_int64((int64_t)minflt));
-		json_object_object_add(o, "majflt", json_object_new_int64((int64_t)majflt));
-	}
-	fclose(f);
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(buf, sizeof(buf), f)) {
-		sscanf(buf, "voluntary_ctxt_switches: %llu", &vol);
-		sscanf(buf, "nonvoluntary_ctxt_switches: %llu", &invol);
-	}
-	fclose(f);
-	json_object_object_add(o, "ctx_switches", json_object_new_int64((int64_t)(vol + invol)));
+	json_object_object_add(o, "minflt", json_object_new_int64((int64_t)f.minflt));
+	json_object_object_add(o, "majflt", json_object_new_int64((int64_t)f.majflt));
+	json_object_object_add(o, "ctx_switches", json_object_new_int64((int64_t)f.ctx_switches));
 }
 
 static json_object *funcs_json(const struct hot_proc *p, int top)
@@ -66,15 +51,19 @@ json_object *json_hot(const struct hot_table *t, struct engine *e, const char *p
 
 	json_object_object_add(h, "event", json_object_new_string(pmu_event));
 	json_object_object_add(h, "samples", json_object_new_int64((int64_t)t->samples));
+	json_counters_state(h, e->sat);
 	for (size_t i = 0; i < t->nprocs && (int)i < top_procs; i++) {
 		const struct hot_proc *p = &t->procs[i];
 		struct proc_node *n = proctree_find(e->pt, p->pid);
 		json_object *o = json_object_new_object();
+		const struct sat_pmc *c;
 
 		json_object_object_add(o, "pid", json_object_new_int64(p->pid));
 		json_object_object_add(o, "comm", json_out_string(n ? n->comm : ""));
 		json_object_object_add(o, "samples", json_object_new_int64((int64_t)p->samples));
 		add_proc_counters(o, p->pid);
+		if ((c = satstore_pmc(e->sat, p->pid)))
+			json_object_object_add(o, "counters", json_proc_counters(&c->c));
 		json_object_object_add(o, "functions", funcs_json(p, top_funcs));
 		json_object_array_add(procs, o);
 	}

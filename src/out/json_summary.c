@@ -27,6 +27,11 @@ static json_object *paths_json(const struct pl_paths *p)
 		add(o, "fallbacks", json_object_new_string(p->fallbacks));
 	if (p->pmu_note && p->pmu_note[0])
 		add(o, "pmu_fallback", json_object_new_string(p->pmu_note));
+	if (p->counters) {
+		add(o, "counters", json_object_new_string(p->counters));
+		if (p->counters_note && p->counters_note[0])
+			add(o, "counters_note", json_object_new_string(p->counters_note));
+	}
 	return o;
 }
 
@@ -195,6 +200,8 @@ static json_object *drops_json(struct engine *e, const struct summary_inputs *in
 	add(o, "stack_aggregates_refused", json_object_new_int64((int64_t)stackagg_refused(e->agg)));
 	add(o, "cgroups_refused", json_object_new_int64((int64_t)cgstats_refused(e->cg)));
 	add(o, "devices_left_out", json_object_new_int64((int64_t)e->sat->devs_left_out));
+	add(o, "counters_map_full", json_object_new_int64((int64_t)e->sat->pmc_procs_full));
+	add(o, "counters_left_out", json_object_new_int64((int64_t)e->sat->pmc_left_out));
 	add(o, "block_completion_unseen", json_object_new_int64((int64_t)in->src.block_no_completion));
 	add(o, "block_submitters_over_cap",
 	    json_object_new_int64((int64_t)in->src.block_submitters_full));

@@ -94,3 +94,26 @@ struct sat_dev *satstore_dev(struct satstore *s, const char *name)
 	s->ndevs++;
 	return d;
 }
+
+const struct sat_pmc *satstore_pmc(const struct satstore *s, uint32_t pid)
+{
+	int lo = 0, hi = s->npmc;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (s->pmc[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->npmc && s->pmc[lo].pid == pid ? &s->pmc[lo] : NULL;
+}
+
+const struct sat_faults *satstore_faults(const struct satstore *s, uint32_t pid)
+{
+	for (int i = 0; i < s->nfaults; i++)
+		if (s->faults[i].pid == pid)
+			return &s->faults[i];
+	return NULL;
+}

@@ -21,6 +21,8 @@
 #define SAT_MAX_INFLIGHT 256
 #define SAT_MAX_DSTATE 16
 #define SAT_MAX_OPS 256
+#define SAT_MAX_PMC 512  /* processes with counters kept: those with most cycles */
+#define SAT_MAX_FAULTS 32 /* most-sampled live processes whose /proc faults are read */
 #define SAT_TICK_RING 64 /* rendered ticks kept for printers lagging behind */
 
 /* Fields of the per-second series. */
@@ -75,6 +77,18 @@ struct sat_ops {
 	uint64_t p50_ns, p90_ns, p99_ns, max_ns, sum_ns;
 };
 
+/* Per-process counters (bpf/pmc.bpf.h), cumulative since start. */
+struct sat_pmc {
+	uint32_t pid;
+	struct pl_pmc_counts c;
+};
+
+/* Page faults and context switches from /proc, last second. */
+struct sat_faults {
+	uint32_t pid;
+	uint64_t minflt, majflt, ctx_switches;
+};
+
 struct sat_dstate {
 	uint32_t pid, count;
 	char comm[PL_COMM_LEN + 1];
@@ -101,6 +115,14 @@ struct satstore {
 	struct sat_ops ops[SAT_MAX_OPS];
 	int nops;
 	uint64_t ops_left_out;
+	char pmc_source[16];     /* "hardware", "software", "unavailable", "off", or "" (replay) */
+	char pmc_note[200];      /* what the stand-ins count, or why unavailable */
+	struct sat_pmc pmc[SAT_MAX_PMC]; /* sorted by pid */
+	int npmc;
+	uint64_t pmc_left_out;   /* processes past SAT_MAX_PMC, last read */
+	uint64_t pmc_procs_full; /* slices not counted: the kernel map was full */
+	struct sat_faults faults[SAT_MAX_FAULTS];
+	int nfaults;
 	struct series *self;     /* enum sat_self_field */
 	double self_cpu_pct, self_bpf_pct, self_ring_fill_pct;
 	uint64_t self_rss_bytes, bpf_run_ns, bpf_run_cnt;
@@ -120,6 +142,10 @@ void satstore_clear(struct satstore *s);
 void satstore_put_tick(struct satstore *s, int64_t sec, char *json);
 /* The rendered tick for sec, or NULL when never kept or already reused. */
 const char *satstore_get_tick(const struct satstore *s, int64_t sec);
+/* The counters of pid, or NULL (never counted, or not among the kept ones). */
+const struct sat_pmc *satstore_pmc(const struct satstore *s, uint32_t pid);
+/* The /proc faults of pid, or NULL (not among the most sampled, or gone). */
+const struct sat_faults *satstore_faults(const struct satstore *s, uint32_t pid);
 /* The device entry for name, created when new; NULL when the table is full. */
 struct sat_dev *satstore_dev(struct satstore *s, const char *name);
 

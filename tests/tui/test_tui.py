@@ -7,6 +7,7 @@ tui_pipe.c: a slow pipe reader "tui_piperd" and its fork/exec child
 "tui_child"), and asserts on capture-pane output, polling up to a deadline.
 """
 import json
+import re
 import os
 import shutil
 import signal
@@ -419,3 +420,68 @@ def test_cast_with_json_is_an_error():
     p = subprocess.run([PERFLENS, "--json", "--cast", "/tmp/x.cast"], capture_output=True,
                        text=True)
     assert p.returncode == 2 and "--cast" in p.stderr and "--json" in p.stderr, p.stderr
+
+
+class _HotWithSpinner:
+    """perflens (args) on a 120x40 screen showing the hot view while plh_pmc spins:
+    `with _HotWithSpinner(args) as (s, pid):`."""
+
+    def __init__(self, args):
+        self.s = Screen(args=args, width=120, height=40)
+        self.w = None
+
+    def __enter__(self):
+        started(self.s)
+        self.w = harness.start_helper("plh_pmc", "spin", "20000", stdin=subprocess.PIPE)
+        self.w.proc.stdin.write(b"go\n")
+        self.w.proc.stdin.flush()
+        pid = self.w.pid
+        self.s.keys("h")
+        self.s.wait_text("Hot functions")
+        return self.s, pid
+
+    def __exit__(self, *exc):
+        if self.w and self.w.proc.poll() is None:
+            self.w.proc.kill()
+            self.w.proc.wait()
+        self.s.close()
+
+
+def test_hot_view_counters_software_and_detail():
+    """--counters software: the hot view's per-process rows carry IPC, miss, faults
+    and context switches; the process detail says the same in words."""
+    with _HotWithSpinner("--counters software --comm plh_pmc") as (s, pid):
+        text = s.wait_for(lambda t: re.search(rf"^\s*\d+\s+{pid}\s+\d+\.\d\d\s+\d+\.\d%\s+\S+\s+\S+\s+plh_pmc",
+                                             t, re.M) is not None, 30,
+                          "the spinner's row with IPC and miss cells")
+        assert "IPC" in text and "FAULTS" in text and "CSW" in text, text
+        assert "no IPC" not in text, text
+        # The process detail (the tree, searched to the pid, Enter).
+        s.keys("p")
+        s.wait_text("Process tree")
+        s.keys("Home")
+        s.literal("/")
+        s.literal(str(pid))
+        s.keys("Enter")
+        s.keys("Enter")
+        s.wait_text(f"Process {pid}", 10)
+        s.wait_for(lambda t: "CPU use      IPC " in t and "[software stand-ins]" in t, 15,
+                   "the counters line in the process detail")
+        s.wait_for(lambda t: "page faults " in t and "context switches " in t, 15,
+                   "the /proc line in the process detail")
+        s.keys("q")
+        assert s.wait_exit() == 0, s.stderr()
+
+
+def test_hot_view_says_why_ipc_is_missing():
+    """Without a hardware PMU the hot view says why there is no IPC, and still shows
+    samples, page faults and context switches."""
+    if os.path.exists("/sys/bus/event_source/devices/cpu/events/cpu-cycles"):
+        return  # a machine with a PMU: the software test above covers the rows
+    with _HotWithSpinner("--comm plh_pmc") as (s, pid):
+        s.wait_text("no IPC: counters unavailable (no hardware PMU", 15)
+        s.wait_for(lambda t: re.search(rf"^\s*\d+\s+{pid}\s+-\s+-\s+\d+\S*\s+\d+\S*\s+plh_pmc",
+                                      t, re.M) is not None, 30,
+                   "the spinner's row with faults and context switches, no IPC")
+        s.keys("q")
+        assert s.wait_exit() == 0, s.stderr()

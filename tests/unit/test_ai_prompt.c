@@ -144,6 +144,34 @@ static void test_sections(void **state)
 	ai_prompt_free(&p);
 }
 
+/* IPC and cache-miss rate reach [proc] from hardware counters only. */
+static void test_counters_in_proc(void **state)
+{
+	struct fixture *f = *state;
+	struct satstore *sat = f->e->sat;
+	struct ai_prompt p;
+
+	snprintf(sat->pmc_source, sizeof(sat->pmc_source), "hardware");
+	sat->pmc[0] = (struct sat_pmc){ .pid = 4200, .c = { .count = { 1000, 2000, 400, 20 },
+							    .enabled_ns = { 10, 10 },
+							    .running_ns = { 10, 10 } } };
+	sat->npmc = 1;
+	snap(f, false);
+	build(f, 2500, NULL, &p);
+	assert_has(p.user, "pid:4200 ppid:100 pl-workload");
+	assert_has(p.user, " ipc=2.00 cache_miss=5.0%");
+	assert_int_equal(count(p.user, "ipc="), 1);
+	ai_prompt_free(&p);
+	/* The software stand-ins are not IPC: never sent. */
+	snprintf(sat->pmc_source, sizeof(sat->pmc_source), "software");
+	snap(f, false);
+	build(f, 2500, NULL, &p);
+	assert_has(p.user, "pid:4200 ppid:100 pl-workload");
+	assert_lacks(p.user, "ipc=");
+	assert_lacks(p.user, "cache_miss=");
+	ai_prompt_free(&p);
+}
+
 static void test_exclusions_and_scrubbing(void **state)
 {
 	struct fixture *f = *state;
@@ -557,6 +585,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_in_proc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exclusions_and_scrubbing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_cmdline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
