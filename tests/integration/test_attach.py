@@ -55,11 +55,21 @@ def test_classic_attach_mounts_tracefs_when_absent():
 def test_threads_are_named_by_job():
     """top -H, perf and gdb can tell perflens' threads apart: each names its job."""
     import glob
-    with running("-t", "150ms") as pl:
-        names = set()
-        for path in glob.glob(f"/proc/{pl.proc.pid}/task/*/comm"):
-            with open(path) as f:
-                names.add(f.read().strip())
-        pl.stop()
+    import time
     want = {"perflens", "pl-consumer", "pl-resolver", "pl-sampler", "pl-json"}
+    with running("-t", "150ms") as pl:
+        # The consumer and the sampler start just after the ready line.
+        deadline = time.time() + 10
+        while True:
+            names = set()
+            for path in glob.glob(f"/proc/{pl.proc.pid}/task/*/comm"):
+                try:
+                    with open(path) as f:
+                        names.add(f.read().strip())
+                except OSError:
+                    pass
+            if want <= names or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        pl.stop()
     assert want <= names, names
