@@ -233,12 +233,19 @@ def test_replay_slice_from_to():
         lines = [json.loads(l) for l in full.stdout.splitlines()]
         timed = sorted({e["ts"] for e in lines if e["type"] not in ("ready", "summary")})
         assert len(timed) > 20
-        # Cut between lines, a third and two thirds in, so rounding cannot matter.
-        i, j = len(timed) // 3, 2 * len(timed) // 3
-        lo, hi = (timed[i - 1] + timed[i]) / 2, (timed[j] + timed[j + 1]) / 2
+        # Cut between lines about a third and two thirds in, where they are at least
+        # 20 us apart: printed times are rounded to 1 us, so a cut closer to a line
+        # could fall on either side of it.
+        def gap_at(k):
+            while k + 1 < len(timed) and timed[k + 1] - timed[k] < 2e-5:
+                k += 1
+            return k
+        i, j = gap_at(len(timed) // 3), gap_at(2 * len(timed) // 3)
+        assert i < j < len(timed) - 1, (i, j, len(timed))
+        lo, hi = (timed[i] + timed[i + 1]) / 2, (timed[j] + timed[j + 1]) / 2
         want = [e for e in lines if e["type"] not in ("ready", "summary") and lo <= e["ts"] <= hi]
-        p = subprocess.run([PERFLENS, "--replay", path, "--json", "--from", f"+{lo:.6f}s",
-                            "--to", f"+{hi:.6f}s"], capture_output=True, timeout=120)
+        p = subprocess.run([PERFLENS, "--replay", path, "--json", "--from", f"+{lo:.9f}s",
+                            "--to", f"+{hi:.9f}s"], capture_output=True, timeout=120)
         assert p.returncode == 0, p.stderr.decode()
         got = [json.loads(l) for l in p.stdout.splitlines()]
         assert got[0]["type"] == "ready" and got[-1]["type"] == "summary"
