@@ -193,7 +193,8 @@ static void tlview_update(struct view *v, struct tui *t)
 	if (tv->replay) { /* before the lock: the hook takes it */
 		tv->clock_ns = t->env->replay_now(t->env->hook_ctx);
 		tv->clock_sec = engine_sec(t->eng, tv->clock_ns);
-		if (tv->latest >= 0 && tv->clock_sec > tv->latest)
+		/* Even before the first event: a seek back may leave none. */
+		if (tv->clock_sec > tv->latest)
 			tv->latest = tv->clock_sec;
 	}
 	snprintf(v->title, sizeof(v->title), "Timeline");

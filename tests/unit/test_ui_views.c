@@ -759,6 +759,35 @@ static void test_timeline_scrub(void **state)
 	stop(t);
 }
 
+/* A seek back before the first event leaves none: the window is still there. */
+static void test_timeline_replay_empty(void **state)
+{
+	struct engine_config ec = { .window_s = 60, .eventlog_cap = 100, .proc_cap = 100 };
+	struct engine *full = eng;
+	struct tui_env env = { .replay_control = fake_replay_control,
+			       .replay_now = fake_replay_now, .replay_seek = fake_replay_seek };
+	struct tui *t;
+	char want[64], when[16];
+
+	(void)state;
+	eng = engine_new(&ec);
+	assert_non_null(eng);
+	fake_clock = eng->origin_ns + 2000000000ull;
+	t = start(&env, 100, 30);
+	frame(t, 't');
+	NOT_SEE("no events yet");
+	sec_label(2, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want);
+	frame(t, K_LEFT);
+	sec_label(1, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s  replay ", when);
+	SEE(want);
+	stop(t);
+	engine_free(eng);
+	eng = full;
+}
+
 /* Live there is no play-head and no G. */
 static void test_timeline_live(void **state)
 {
@@ -786,6 +815,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_findings_wide_and_ai_jump, per_test_teardown),
 		cmocka_unit_test_teardown(test_timeline_scrub, per_test_teardown),
 		cmocka_unit_test_teardown(test_timeline_live, per_test_teardown),
+		/* Last: it swaps in an empty engine. */
+		cmocka_unit_test_teardown(test_timeline_replay_empty, per_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
