@@ -393,6 +393,26 @@ static int hook_replay_goto(void *ctx, const char *text, char *msg, size_t sz)
 	return 0;
 }
 
+static uint64_t hook_replay_now(void *ctx)
+{
+	struct session *s = ctx;
+	uint64_t now;
+
+	engine_lock(s->eng);
+	now = replay_clock(s->src);
+	engine_unlock(s->eng);
+	return now;
+}
+
+static void hook_replay_seek(void *ctx, uint64_t ts)
+{
+	struct session *s = ctx;
+
+	engine_lock(s->eng);
+	replay_seek(s->src, ts);
+	engine_unlock(s->eng);
+}
+
 /* The status line's "REPLAY 10:31:59 x2 (paused)": the recording's time. */
 static size_t hook_replay_status(void *ctx, char *buf, size_t sz)
 {
@@ -439,6 +459,8 @@ static int tui_session(struct session *s)
 		env.replay_control = hook_replay_control;
 		env.replay_status = hook_replay_status;
 		env.replay_goto = hook_replay_goto;
+		env.replay_now = hook_replay_now;
+		env.replay_seek = hook_replay_seek;
 	}
 	if (start_cast(s, &env))
 		return 1;

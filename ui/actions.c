@@ -186,6 +186,7 @@ const action_fn action_handlers[ACT_COUNT] = {
 	[ACT_RP_BACK_MIN] = on_replay,
 	[ACT_RP_SPIKE] = on_replay,
 	[ACT_RP_GOTO] = on_prompt,
+	[ACT_RP_CURSOR] = on_view_action,
 	[ACT_FASTER] = on_rate,
 	[ACT_SLOWER] = on_rate,
 	[ACT_SEARCH] = on_prompt,

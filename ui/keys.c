@@ -58,6 +58,7 @@ static const struct action_info actions[ACT_COUNT] = {
 	[ACT_RP_BACK_MIN] = { "replay_back_minute", "replay: one minute back" },
 	[ACT_RP_SPIKE] = { "replay_spike", "replay: jump to the next spike" },
 	[ACT_RP_GOTO] = { "replay_goto", "replay: jump to a time (HH:MM:SS, +90s, -5m)" },
+	[ACT_RP_CURSOR] = { "replay_cursor", "replay: jump to the timeline cursor's second" },
 };
 
 #define NAV (CTX_ALL)
@@ -105,7 +106,7 @@ const struct key_binding keys_replay[] = {
 	{ '<', ACT_RP_SLOWER, CTX_ALL }, { '.', ACT_RP_STEP, CTX_ALL },
 	{ ',', ACT_RP_BACK, CTX_ALL },   { 'J', ACT_RP_JUMP, CTX_ALL },
 	{ 'B', ACT_RP_BACK_MIN, CTX_ALL }, { ']', ACT_RP_SPIKE, CTX_ALL },
-	{ 'g', ACT_RP_GOTO, CTX_ALL },
+	{ 'g', ACT_RP_GOTO, CTX_ALL },   { 'G', ACT_RP_CURSOR, CTX_TIMELINE },
 };
 const size_t keys_replay_count = sizeof(keys_replay) / sizeof(keys_replay[0]);
 

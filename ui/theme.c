@@ -36,7 +36,7 @@ const struct role_style theme_default[R_COUNT] = {
 static const char *const utf8_glyphs[G_COUNT] = {
 	[G_HLINE] = "─", [G_VLINE] = "│", [G_TREE_MID] = "├", [G_TREE_LAST] = "└",
 	[G_TREE_PIPE] = "│", [G_ELLIPSIS] = "…", [G_OPEN] = "▾", [G_CLOSED] = "▸",
-	[G_BAR_FULL] = "█", [G_CURSOR_MARK] = "▲", [G_DOT] = "·", [G_MICRO] = "µ",
+	[G_BAR_FULL] = "█", [G_CURSOR_MARK] = "▲", [G_PLAYHEAD] = "◆", [G_DOT] = "·", [G_MICRO] = "µ",
 	[G_SPARK0] = " ", [G_SPARK1] = "▁", [G_SPARK2] = "▂", [G_SPARK3] = "▃",
 	[G_SPARK4] = "▄", [G_SPARK5] = "▅", [G_SPARK6] = "▆", [G_SPARK7] = "▇",
 	[G_SPARK8] = "█",
@@ -46,7 +46,7 @@ static const char *const utf8_glyphs[G_COUNT] = {
 static const char *const ascii_glyphs[G_COUNT] = {
 	[G_HLINE] = "-", [G_VLINE] = "|", [G_TREE_MID] = "|", [G_TREE_LAST] = "`",
 	[G_TREE_PIPE] = "|", [G_ELLIPSIS] = "~", [G_OPEN] = "-", [G_CLOSED] = "+",
-	[G_BAR_FULL] = "#", [G_CURSOR_MARK] = "^", [G_DOT] = ".", [G_MICRO] = "u",
+	[G_BAR_FULL] = "#", [G_CURSOR_MARK] = "^", [G_PLAYHEAD] = "@", [G_DOT] = ".", [G_MICRO] = "u",
 	[G_SPARK0] = " ", [G_SPARK1] = ".", [G_SPARK2] = ".", [G_SPARK3] = "-",
 	[G_SPARK4] = "-", [G_SPARK5] = "=", [G_SPARK6] = "=", [G_SPARK7] = "#",
 	[G_SPARK8] = "#",

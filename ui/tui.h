@@ -134,6 +134,11 @@ struct tui_env {
 	/* The jump prompt's text (a time or an offset): 0 when the replay
 	 * moves, -1 when the text is not a time; msg says which, one line. */
 	int (*replay_goto)(void *ctx, const char *text, char *msg, size_t sz);
+	/* The replay clock (the recording's monotonic ns) for the timeline's
+	 * play-head, and a seek to ts (G scrubs to the timeline's cursor);
+	 * the seek is posted, the consumer thread does it. */
+	uint64_t (*replay_now)(void *ctx);
+	void (*replay_seek)(void *ctx, uint64_t ts);
 };
 
 /* In the order of the ACT_RP_* actions (an action maps to its op). */

@@ -29,7 +29,7 @@ static const struct {
 	{ "Findings view", CTX_FINDINGS, ACT_COLLAPSE, ACT_EXPLAIN },
 	{ "Bookmarks (--record, --cast)", CTX_ALL, ACT_MARK, ACT_MARK },
 	{ "AI view", CTX_AI, ACT_AI_ASK, ACT_AI_ASK },
-	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_GOTO },
+	{ "Replay (--replay)", CTX_ALL, ACT_RP_PAUSE, ACT_RP_CURSOR },
 };
 
 bool help_lists_action(enum action a)

@@ -4,6 +4,11 @@
  * and a cursor; Enter lists the cursor's second.  Columns are cached per
  * second and only re-read when that second's count changed, so a frame
  * reads one or two seconds of the timeline, not the whole window.
+ *
+ * In replay the window ends at the replay clock (the play-head, marked on
+ * the axis) rather than at the newest event, and G seeks the replay to the
+ * start of the cursor's second: the seek re-feeds the seconds before it, so
+ * the window then ends there with the cursor on it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +39,9 @@ struct timeline_view {
 	int64_t cursor;
 	int64_t start;        /* first second shown */
 	bool follow;          /* the cursor stays on the newest second */
+	bool replay;          /* a play-head: the replay clock, */
+	uint64_t clock_ns;    /* in the recording's monotonic ns */
+	int64_t clock_sec;    /* and as a timeline second */
 	int ncols;
 	struct hist cur_hist; /* the cursor's second, merged */
 	uint32_t cur_count[NTYPES];
@@ -145,11 +153,35 @@ static void place_window(struct timeline_view *tv, int ncols)
 		tv->start = oldest;
 }
 
+static void sec_clock(const struct tui *t, int64_t sec, char *buf, size_t sz)
+{
+	fmt_clock(buf, sz, t->eng->origin_wall + (double)sec, false);
+}
+
+/* The header: the recording's wall-clock time of the cursor and, in
+ * replay, of the play-head, to the second the status line shows (a
+ * timeline second starts at the run's start, not on a wall-clock second,
+ * so the play-head's second may read one less). */
+static void set_info(struct timeline_view *tv, const struct tui *t)
+{
+	char when[16], head[16];
+
+	sec_clock(t, tv->cursor, when, sizeof(when));
+	if (!tv->replay) {
+		snprintf(tv->v.info, sizeof(tv->v.info),
+			 "window %us  cursor %s%s  <- -> move  Enter: its events", tv->window, when,
+			 tv->follow ? " (newest)" : "");
+		return;
+	}
+	fmt_clock(head, sizeof(head), t->eng->origin_wall + engine_ts(t->eng, tv->clock_ns), false);
+	snprintf(tv->v.info, sizeof(tv->v.info), "cursor %s%s  replay %s  G: replay from the cursor  "
+		 "window %us", when, tv->cursor == tv->clock_sec ? " (play-head)" : "", head, tv->window);
+}
+
 static void tlview_update(struct view *v, struct tui *t)
 {
 	struct timeline_view *tv = (struct timeline_view *)v;
 	int ncols = t->body.w - LABEL_W - 1;
-	char when[16];
 
 	if (ncols > MAX_COLS)
 		ncols = MAX_COLS;
@@ -157,6 +189,14 @@ static void tlview_update(struct view *v, struct tui *t)
 		ncols = 1;
 	tv->ncols = ncols;
 	tv->latest = t->snap.latest_sec;
+	tv->replay = t->env->replay_now != NULL;
+	if (tv->replay) { /* before the lock: the hook takes it */
+		tv->clock_ns = t->env->replay_now(t->env->hook_ctx);
+		tv->clock_sec = engine_sec(t->eng, tv->clock_ns);
+		/* Even before the first event: a seek back may leave none. */
+		if (tv->clock_sec > tv->latest)
+			tv->latest = tv->clock_sec;
+	}
 	snprintf(v->title, sizeof(v->title), "Timeline");
 	if (tv->latest < 0 || ensure_cache(tv, t->snap.window ? t->snap.window : 1)) {
 		snprintf(v->info, sizeof(v->info), "no events yet");
@@ -171,9 +211,7 @@ static void tlview_update(struct view *v, struct tui *t)
 	}
 	read_cursor(tv, t->eng->tl);
 	engine_unlock(t->eng);
-	fmt_clock(when, sizeof(when), t->eng->origin_wall + (double)tv->cursor, false);
-	snprintf(v->info, sizeof(v->info), "window %us  cursor %s%s  <- -> move  Enter: its events",
-		 tv->window, when, tv->follow ? " (newest)" : "");
+	set_info(tv, t);
 }
 
 /* ---- drawing ---- */
@@ -186,7 +224,7 @@ static void draw_info(struct timeline_view *tv, struct tui *t, int y, struct rec
 	char p50[16], p99[16], max[16], when[16];
 	int x = r.x;
 
-	fmt_clock(when, sizeof(when), t->eng->origin_wall + (double)tv->cursor, false);
+	sec_clock(t, tv->cursor, when, sizeof(when));
 	x += draw_textf(y, x, r.w, R_TITLE, "%s ", when);
 	for (int i = 0; i < NTYPES; i++)
 		x += draw_textf(y, x, r.w - (x - r.x), type_roles[i], " %s %u", type_names[i],
@@ -254,9 +292,12 @@ static void draw_axis(struct timeline_view *tv, struct tui *t, int y, struct rec
 	for (int i = 0; i + 8 < tv->ncols; i += 16) {
 		char when[16];
 
-		fmt_clock(when, sizeof(when), t->eng->origin_wall + (double)(tv->start + i), false);
+		sec_clock(t, tv->start + i, when, sizeof(when));
 		draw_text(y, x0 + i, 8, R_DIM, when);
 	}
+	/* The cursor's mark wins the column they share: the header says so. */
+	if (tv->replay && tv->clock_sec >= tv->start && tv->clock_sec < tv->start + tv->ncols)
+		draw_glyph(y, x0 + (int)(tv->clock_sec - tv->start), G_PLAYHEAD, 1, R_TITLE);
 	if (tv->cursor >= tv->start && tv->cursor < tv->start + tv->ncols)
 		draw_glyph(y, x0 + (int)(tv->cursor - tv->start), G_CURSOR_MARK, 1, R_CURSOR);
 }
@@ -384,6 +425,27 @@ static void tlview_draw(struct view *v, struct tui *t, struct rect r)
 	draw_legend(r.y + r.h - 1, r);
 }
 
+/*
+ * G: the replay clock to the start of the cursor's second (so the status
+ * line reads the cursor's time, and the second plays in from there).  The
+ * cursor stays on it, at the right edge, where the re-fed window ends.
+ */
+static unsigned scrub(struct timeline_view *tv, struct tui *t)
+{
+	char when[16];
+
+	if (!t->env->replay_seek)
+		return 0;
+	t->env->replay_seek(t->env->hook_ctx, t->eng->origin_ns +
+				(uint64_t)tv->cursor * 1000000000ull);
+	tv->follow = false;
+	tv->start = tv->cursor - tv->ncols + 1;
+	t->next_tick_ns = 0; /* show the new position at once */
+	sec_clock(t, tv->cursor, when, sizeof(when));
+	tui_message(t, "replay from %s", when);
+	return UI_REDRAW | UI_DATA;
+}
+
 static unsigned tlview_action(struct view *v, struct tui *t, enum action a)
 {
 	struct timeline_view *tv = (struct timeline_view *)v;
@@ -401,6 +463,8 @@ static unsigned tlview_action(struct view *v, struct tui *t, enum action a)
 	case ACT_ENTER:
 		tui_push(t, view_second_new(t, tv->cursor));
 		return UI_REDRAW | UI_DATA;
+	case ACT_RP_CURSOR:
+		return scrub(tv, t);
 	default:
 		return 0;
 	}

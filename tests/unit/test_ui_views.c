@@ -19,6 +19,7 @@
 #include "findings/findings.h"
 #include "ui/crt.h"
 #include "ui/evidence_nav.h"
+#include "ui/text.h"
 #include "ui/tui_int.h"
 
 static struct engine *eng;
@@ -652,6 +653,157 @@ static void test_findings_wide_and_ai_jump(void **state)
 	findings_free(f);
 }
 
+/* ---- replay: the timeline scrubs ---- */
+
+static uint64_t fake_clock;  /* the replay clock, as the recording's monotonic ns */
+static uint64_t fake_sought; /* the last seek's target */
+static int fake_seeks;
+
+static uint64_t fake_replay_now(void *ctx)
+{
+	(void)ctx;
+	return fake_clock;
+}
+
+/* As the consumer thread does it next drain: the clock goes to the target. */
+static void fake_replay_seek(void *ctx, uint64_t ts)
+{
+	(void)ctx;
+	fake_sought = fake_clock = ts;
+	fake_seeks++;
+}
+
+static void fake_replay_control(void *ctx, int op)
+{
+	(void)ctx;
+	(void)op;
+}
+
+static void sec_label(int64_t sec, char *buf, size_t sz)
+{
+	fmt_clock(buf, sz, eng->origin_wall + (double)sec, false);
+}
+
+/* The screen row holding s, or -1. */
+static int row_with(const char *s)
+{
+	char row[2048];
+
+	for (int y = 0; y < draw_lines(); y++) {
+		draw_read_row(y, row, sizeof(row));
+		if (strstr(row, s))
+			return y;
+	}
+	return -1;
+}
+
+static void test_timeline_scrub(void **state)
+{
+	struct tui_env env = { .replay_control = fake_replay_control,
+			       .replay_now = fake_replay_now, .replay_seek = fake_replay_seek };
+	struct tui *t;
+	const char *cursor = theme_utf8() ? "▲" : "^", *head = theme_utf8() ? "◆" : "@";
+	char want[64], when[16];
+
+	(void)state;
+	/* The events end in second 3; the replay clock is in second 5. */
+	fake_clock = eng->origin_ns + 5000000000ull; /* whole: the labels agree */
+	fake_seeks = 0;
+	t = start(&env, 120, 30);
+	frame(t, 't');
+	sec_label(5, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want); /* in replay the window ends at the play-head, not the newest event */
+	/* Right cannot pass the play-head. */
+	frame(t, K_RIGHT);
+	SEE(want);
+	for (int i = 0; i < 4; i++)
+		frame(t, K_LEFT);
+	sec_label(1, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s  replay ", when);
+	SEE(want);
+	/* Both marks on the axis while they are apart. */
+	assert_int_not_equal(row_with(cursor), -1);
+	assert_int_equal(row_with(head), row_with(cursor));
+	frame(t, 'G');
+	assert_int_equal(fake_seeks, 1);
+	assert_true(fake_sought == eng->origin_ns + 1000000000ull);
+	snprintf(want, sizeof(want), "replay from %s", when);
+	SEE(want);
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want); /* the cursor stays on the second sought */
+	assert_int_equal(row_with(head), -1); /* the cursor's mark covers it */
+	frame(t, K_ENTER);
+	SEE("Events in second");
+	frame(t, K_ESC);
+	frame(t, K_RIGHT);
+	assert_int_equal(row_with(head), row_with(cursor));
+	/* The replay plays on to second 6; End follows the play-head again. */
+	fake_clock = eng->origin_ns + 6000000000ull;
+	frame(t, 0);
+	assert_int_equal(row_with(head), row_with(cursor));
+	frame(t, K_END);
+	sec_label(6, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want);
+	frame(t, 0);
+	fake_clock += 1000000000ull;
+	frame(t, 0);
+	sec_label(7, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want);
+	/* The events view has no G. */
+	frame(t, 'e');
+	frame(t, 'G');
+	assert_int_equal(fake_seeks, 1);
+	stop(t);
+}
+
+/* A seek back before the first event leaves none: the window is still there. */
+static void test_timeline_replay_empty(void **state)
+{
+	struct engine_config ec = { .window_s = 60, .eventlog_cap = 100, .proc_cap = 100 };
+	struct engine *full = eng;
+	struct tui_env env = { .replay_control = fake_replay_control,
+			       .replay_now = fake_replay_now, .replay_seek = fake_replay_seek };
+	struct tui *t;
+	char want[64], when[16];
+
+	(void)state;
+	eng = engine_new(&ec);
+	assert_non_null(eng);
+	fake_clock = eng->origin_ns + 2000000000ull;
+	t = start(&env, 100, 30);
+	frame(t, 't');
+	NOT_SEE("no events yet");
+	sec_label(2, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s (play-head)  replay %s", when, when);
+	SEE(want);
+	frame(t, K_LEFT);
+	sec_label(1, when, sizeof(when));
+	snprintf(want, sizeof(want), "cursor %s  replay ", when);
+	SEE(want);
+	stop(t);
+	engine_free(eng);
+	eng = full;
+}
+
+/* Live there is no play-head and no G. */
+static void test_timeline_live(void **state)
+{
+	struct tui_env env = { 0 };
+	struct tui *t = start(&env, 120, 30);
+
+	(void)state;
+	frame(t, 't');
+	SEE("<- -> move");
+	NOT_SEE("replay");
+	assert_int_equal(row_with(theme_utf8() ? "◆" : "@"), -1);
+	frame(t, 'G');
+	NOT_SEE("replay from");
+	stop(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +813,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_too_small, per_test_teardown),
 		cmocka_unit_test_teardown(test_findings, per_test_teardown),
 		cmocka_unit_test_teardown(test_findings_wide_and_ai_jump, per_test_teardown),
+		cmocka_unit_test_teardown(test_timeline_scrub, per_test_teardown),
+		cmocka_unit_test_teardown(test_timeline_live, per_test_teardown),
+		/* Last: it swaps in an empty engine. */
+		cmocka_unit_test_teardown(test_timeline_replay_empty, per_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
