@@ -114,7 +114,7 @@ static long record(const char *path, uint64_t n, bool tap, bool pace, double *cp
 	make_stacks(e, ustk, wstk);
 	stack_resolver_start(&res, e->stacks, NULL);
 	if (tap && recorder_start(&rec, path, 0, rec_header_new(e, json_object_new_object()), e, &res,
-				  NULL, 65536, err, sizeof(err))) {
+				  NULL, RECORDER_QUEUE_CAP, err, sizeof(err))) {
 		fprintf(stderr, "bench_record: %s\n", err);
 		exit(1);
 	}

@@ -505,7 +505,7 @@ static int start_outputs(struct session *s, struct symbolizer *sym)
 	if (s->o->record_path[0]) {
 		if (recorder_start(&s->rec, s->o->record_path, s->o->record_max,
 				   rec_header_new(s->eng, json_object_get(s->ready)), s->eng, &s->res,
-				   named ? idnames_new(cgm.v2_root, "/proc") : NULL, s->o->queue_cap,
+				   named ? idnames_new(cgm.v2_root, "/proc") : NULL, RECORDER_QUEUE_CAP,
 				   err, sizeof(err))) {
 			fprintf(stderr, "perflens: %s\n", err);
 			return -1;
