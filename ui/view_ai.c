@@ -23,7 +23,6 @@
  * (for a jump to the process or stack). */
 #define AI_LINK_EVIDENCE 1
 #define STATUS_MAX 1200
-#define WRAP_MIN 30
 
 struct ai_view_state {
 	struct view v;
@@ -48,30 +47,6 @@ static void when(const struct tui *t, double ts, char *buf, size_t sz)
 
 	fmt_clock(clock, sizeof(clock), t->eng->origin_wall + ts, false);
 	snprintf(buf, sz, "%s (t+%.0fs)", clock, ts < 0 ? 0 : (double)(long long)ts);
-}
-
-/* Long model text on several lines, cut at spaces. */
-static void add_wrapped(struct doc *d, enum role role, const char *indent, const char *text,
-			int width)
-{
-	int w = width - (int)strlen(indent) - 1;
-
-	if (w < WRAP_MIN)
-		w = WRAP_MIN;
-	while (*text) {
-		int n = (int)strlen(text);
-
-		if (n > w) {
-			n = w;
-			while (n > w / 2 && text[n] != ' ')
-				n--;
-			if (text[n] != ' ')
-				n = w;
-		}
-		doc_add(d, role, "%s%.*s", indent, n, text);
-		text += n;
-		text += strspn(text, " ");
-	}
 }
 
 static void add_evidence(struct doc *d, const struct ai_record *r, int i)
@@ -111,7 +86,7 @@ static void add_latest(struct doc *d, struct tui *t, const struct ai_record *r, 
 
 		doc_add(d, R_NORMAL, "%d. %s [%s%s]", i + 1, f->title, ai_certainty_name(f->certainty),
 			f->verified ? "" : ", unverified");
-		add_wrapped(d, R_DIM, "   ", f->explanation, width);
+		doc_wrap(d, R_DIM, 3, width, f->explanation);
 		add_evidence(d, r, i);
 	}
 	for (int i = 0; i < a->nsteps; i++) {

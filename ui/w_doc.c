@@ -81,35 +81,34 @@ void doc_link(struct doc *d, enum role r, int link, uint64_t a, uint64_t b, cons
 	va_end(ap);
 }
 
-/* Columns of n bytes of UTF-8 (one per code point: prose, not CJK). */
-static int cols_of(const char *s, size_t n)
-{
-	int c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
 void doc_wrap(struct doc *d, enum role r, int indent, int width, const char *text)
 {
 	int room = width - indent > 20 ? width - indent : 20;
 
 	while (*text) {
-		size_t n = strlen(text), cut = n;
+		/* One pass: columns count code points (prose, not CJK); cut at the
+		 * last space within room, else a long word at room columns. */
+		size_t i = 0, space = 0, at_room = 0;
+		int cols = 0;
 
-		if (cols_of(text, n) > room) {
-			/* The last space that keeps the line within room. */
-			cut = 0;
-			for (size_t i = 0; i < n && cols_of(text, i) <= room; i++)
-				if (text[i] == ' ')
-					cut = i;
-			if (!cut) /* one long word: cut it at room columns */
-				for (cut = 0; cut < n && cols_of(text, cut) < room; cut++)
-					;
+		for (; text[i]; i++) {
+			if (((unsigned char)text[i] & 0xc0) == 0x80)
+				continue;
+			if (cols == room)
+				break;
+			if (text[i] == ' ')
+				space = i;
+			cols++;
+			at_room = i + 1;
 		}
-		doc_add(d, r, "%*s%.*s", indent, "", (int)cut, text);
-		text += cut;
+		if (text[i]) {
+			/* Skip the rest of the character where the count stopped. */
+			while (((unsigned char)text[at_room] & 0xc0) == 0x80)
+				at_room++;
+			i = text[i] == ' ' ? i : space ? space : at_room;
+		}
+		doc_add(d, r, "%*s%.*s", indent, "", (int)i, text);
+		text += i;
 		while (*text == ' ')
 			text++;
 	}

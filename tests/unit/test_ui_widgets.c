@@ -16,6 +16,7 @@
 #include "ui/text.h"
 #include "ui/theme.h"
 #include "ui/w_bar.h"
+#include "ui/w_doc.h"
 #include "ui/w_heat.h"
 #include "ui/w_list.h"
 #include "ui/w_spark.h"
@@ -330,9 +331,45 @@ static void test_table_layout(void **state)
 	assert_true(c[3].w >= 1);
 }
 
+/* Wrapping cuts at the last space within the room, a word longer than the
+ * room at room columns, and never inside a UTF-8 character. */
+static void test_doc_wrap(void **state)
+{
+	struct doc d = { 0 };
+	char word[64];
+
+	(void)state;
+	/* indent 2, width 22: 20 columns of room */
+	doc_wrap(&d, R_NORMAL, 2, 22, "the quick brown fox jumps over the lazy dog");
+	assert_int_equal(d.n, 3);
+	assert_string_equal(d.l[0].text, "  the quick brown fox");
+	assert_string_equal(d.l[1].text, "  jumps over the lazy");
+	assert_string_equal(d.l[2].text, "  dog");
+	doc_free(&d);
+	memset(&d, 0, sizeof(d));
+	memset(word, 'x', 45);
+	word[45] = '\0';
+	doc_wrap(&d, R_NORMAL, 0, 20, word);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(strlen(d.l[0].text), 20);
+	assert_int_equal(strlen(d.l[2].text), 5);
+	doc_free(&d);
+	memset(&d, 0, sizeof(d));
+	/* 25 two-byte characters: 20 columns, then 5, each line valid UTF-8 */
+	word[0] = '\0';
+	for (int i = 0; i < 25; i++)
+		strcat(word, "\xc3\xa9");
+	doc_wrap(&d, R_NORMAL, 0, 20, word);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(strlen(d.l[0].text), 40);
+	assert_int_equal(strlen(d.l[1].text), 10);
+	doc_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_doc_wrap),
 		cmocka_unit_test(test_spark_zeros),
 		cmocka_unit_test(test_spark_one_value),
 		cmocka_unit_test(test_spark_small_stays_visible),
