@@ -5,13 +5,12 @@
  */
 #include "tui_int.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "../src/sys/selfstat.h"
 #include "applog.h"
 
 struct copy_ctx {
@@ -136,31 +135,6 @@ void snap_free(struct snap *s)
 	s->nprocs = s->procs_cap = 0;
 }
 
-uint64_t statm_rss(const char *text, long page_size)
-{
-	unsigned long long size, resident;
-
-	if (sscanf(text, "%llu %llu", &size, &resident) != 2 || page_size <= 0)
-		return 0;
-	return (uint64_t)resident * (uint64_t)page_size;
-}
-
-static uint64_t read_rss(void)
-{
-	char buf[256];
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return statm_rss(buf, sysconf(_SC_PAGESIZE));
-}
-
 static uint64_t cpu_ns(void)
 {
 	struct timespec ts;
@@ -223,7 +197,8 @@ void tui_housekeeping(struct tui *t)
 	st->last_ns = now;
 	st->last_events = events;
 	st->last_cpu_ns = cpu;
-	st->rss = read_rss();
+	if (selfstat_rss(SELFSTAT_DIR, &st->rss))
+		st->rss = 0;
 	read_drops(t);
 	note_feed(t);
 	applog_trim(4u << 20, 64u << 10);

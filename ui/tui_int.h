@@ -196,8 +196,6 @@ void snap_procs(struct tui *t);
 void snap_free(struct snap *s);
 /* Once a second: engine housekeeping, drops, own CPU and RSS, log trim. */
 void tui_housekeeping(struct tui *t);
-/* RSS in bytes from a /proc/PID/statm text; 0 when malformed. */
-uint64_t statm_rss(const char *text, long page_size);
 
 /* ---- actions.c ---- */
 typedef unsigned (*action_fn)(struct tui *t, enum action a);

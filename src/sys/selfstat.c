@@ -10,7 +10,7 @@
 #include "../util/monotime.h"
 
 /* statm: "size resident shared text lib data dt", in pages. */
-static int read_rss(const char *proc_dir, uint64_t *bytes)
+int selfstat_rss(const char *proc_dir, uint64_t *bytes)
 {
 	char path[512], buf[256];
 	uint64_t size, resident;
@@ -43,7 +43,7 @@ int selfstat_read(const char *proc_dir, struct selfstat_sample *out)
 		return -EINVAL;
 	out->cpu_ticks = st.utime_ticks + st.stime_ticks;
 	out->threads = st.num_threads;
-	return read_rss(proc_dir, &out->rss_bytes);
+	return selfstat_rss(proc_dir, &out->rss_bytes);
 }
 
 double selfstat_cpu_pct(const struct selfstat_sample *prev, const struct selfstat_sample *cur)

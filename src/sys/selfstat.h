@@ -19,6 +19,8 @@ struct selfstat_sample {
 
 /* Read DIR/stat and DIR/statm (DIR: SELFSTAT_DIR).  0, or -errno / -EINVAL. */
 int selfstat_read(const char *proc_dir, struct selfstat_sample *out);
+/* Resident memory only, from DIR/statm (cheap enough for a 1 Hz status line). */
+int selfstat_rss(const char *proc_dir, uint64_t *bytes);
 /* CPU used between two samples as a % of one vCPU (may exceed 100 with
  * several busy threads); 0 when no time passed. */
 double selfstat_cpu_pct(const struct selfstat_sample *prev, const struct selfstat_sample *cur);
