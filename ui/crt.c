@@ -449,26 +449,24 @@ static int put(int y, int x, int w, enum role r, const char *fitted, int cols)
 	return cols;
 }
 
-int draw_text(int y, int x, int maxw, enum role r, const char *s)
+/* s fitted to the columns left of maxw at (y, x), cut by fit. */
+static int draw_fitted(int y, int x, int maxw, enum role r, const char *s,
+		       int (*fit)(char *dst, size_t dstsz, const char *s, int cols))
 {
 	char buf[1024];
-	int w = clip(y, x, maxw), cols;
+	int w = clip(y, x, maxw);
 
-	if (!w)
-		return 0;
-	cols = text_fit(buf, sizeof(buf), s, w);
-	return put(y, x, w, r, buf, cols);
+	return w ? put(y, x, w, r, buf, fit(buf, sizeof(buf), s, w)) : 0;
+}
+
+int draw_text(int y, int x, int maxw, enum role r, const char *s)
+{
+	return draw_fitted(y, x, maxw, r, s, text_fit);
 }
 
 int draw_text_left(int y, int x, int maxw, enum role r, const char *s)
 {
-	char buf[1024];
-	int w = clip(y, x, maxw), cols;
-
-	if (!w)
-		return 0;
-	cols = text_fit_left(buf, sizeof(buf), s, w);
-	return put(y, x, w, r, buf, cols);
+	return draw_fitted(y, x, maxw, r, s, text_fit_left);
 }
 
 int draw_text_right(int y, int x, int w, enum role r, const char *s)
