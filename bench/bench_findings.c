@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
 #include "engine.h"
 #include "findings/findings.h"
 #include "util/devname.h"
@@ -46,10 +47,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
+	return (uint32_t)(xorshift64(&rng) >> 11);
 }
 
 static void lost_cb(void *ctx, struct findings_lost *out)
