@@ -5,21 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "procstat.h"
 #include "readfile.h"
 
 int procfaults_parse(const char *stat, const char *status, struct procfaults *out)
 {
-	unsigned long long minflt, majflt, v;
-	const char *p = strrchr(stat, ')'), *line;
+	unsigned long long v;
+	struct procstat st;
+	const char *line;
 
 	memset(out, 0, sizeof(*out));
-	/* After "pid (comm) ": state ppid pgrp session tty_nr tpgid flags minflt
-	 * cminflt majflt.  comm may hold ')' itself, hence the last one. */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt,
-			 &majflt) != 2)
+	if (procstat_parse(stat, &st))
 		return -EINVAL;
-	out->minflt = minflt;
-	out->majflt = majflt;
+	out->minflt = st.minflt;
+	out->majflt = st.majflt;
 	for (line = status; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
 		if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1 ||
 		    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &v) == 1)

@@ -56,7 +56,11 @@ int procstat_parse(const char *line, struct procstat *out)
 			p++;
 		if (!readfile_u64(&p, &v))
 			return -EINVAL;
-		if (field == 14)
+		if (field == 10)
+			out->minflt = v;
+		else if (field == 12)
+			out->majflt = v;
+		else if (field == 14)
 			out->utime_ticks = v;
 		else if (field == 15)
 			out->stime_ticks = v;

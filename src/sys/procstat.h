@@ -13,6 +13,8 @@
 #define PROCSTAT_COMM_MAX 64
 
 struct procstat {
+	uint64_t minflt;       /* field 10: minor page faults */
+	uint64_t majflt;       /* field 12: major page faults (a disk read each) */
 	uint64_t utime_ticks;  /* field 14, clock ticks */
 	uint64_t stime_ticks;  /* field 15 */
 	uint32_t num_threads;  /* field 20 */
